@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { parseStoredTimestamp } from './time.ts';
+
+/** Event types of the original service; the first two are session lifecycle events. */
+export const EVENT_TYPES = [
+  'login',
+  'logout',
+  'trade_buy',
+  'trade_sell',
+  'combat_attack',
+  'combat_defend',
+  'sector_move',
+  'dock',
+  'undock',
+  'planet_land',
+  'warp',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+export type GameplayEventType = Exclude<EventType, 'login' | 'logout'>;
+
+export type EventDetails = Record<string, unknown>;
+
+export interface PlayerSession {
+  playerId: string;
+  loginAt: Date;
+  lastActivityAt: Date;
+  actionsCount: number;
+  tradesCount: number;
+  tradeVolume: number;
+  combatEvents: number;
+  sectorsVisited: string[];
+}
+
+export interface CompletedSession extends PlayerSession {
+  logoutAt: Date;
+  durationSeconds: number;
+}
+
+export interface PlayerSummary {
+  playerId: string;
+  totalSessions: number;
+  totalPlaytimeSeconds: number;
+  totalActions: number;
+  totalTrades: number;
+  totalTradeVolume: number;
+  totalCombatEvents: number;
+  uniqueSectorsVisited: number;
+  allSectors: string[];
+  lastUpdated: Date | null;
+}
+
+export interface ActivityEvent {
+  eventType: EventType;
+  timestamp: Date;
+  details: EventDetails;
+}
+
+export interface DailyStats {
+  playerId: string;
+  date: string;
+  sessions: number;
+  playtimeSeconds: number;
+  actions: number;
+  trades: number;
+  tradeVolume: number;
+  combatEvents: number;
+}
+
+// Decoders for what Redis holds. They are lenient on purpose: the original
+// service (and older versions of it) wrote these values too, so a missing
+// counter reads as 0 and an empty list written as {} reads as [].
+const count = z.number().catch(0);
+const stringList = z
+  .unknown()
+  .transform((value) => (Array.isArray(value) ? value.map(String) : []));
+const timestamp = z.unknown().transform((value, ctx) => {
+  const parsed = parseStoredTimestamp(value);
+  if (!parsed) {
+    ctx.addIssue({ code: 'custom', message: `not a stored timestamp: ${String(value)}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const sessionFields = {
+  player_id: z.string(),
+  login_at: timestamp,
+  last_activity_at: timestamp,
+  actions_count: count,
+  trades_count: count,
+  trade_volume: count,
+  combat_events: count,
+  sectors_visited: stringList,
+};
+
+const toSession = (s: z.output<z.ZodObject<typeof sessionFields>>): PlayerSession => ({
+  playerId: s.player_id,
+  loginAt: s.login_at,
+  lastActivityAt: s.last_activity_at,
+  actionsCount: s.actions_count,
+  tradesCount: s.trades_count,
+  tradeVolume: s.trade_volume,
+  combatEvents: s.combat_events,
+  sectorsVisited: s.sectors_visited,
+});
+
+const storedSession = z.object(sessionFields).transform(toSession);
+
+const storedCompletedSession = z
+  .object({ ...sessionFields, logout_at: timestamp, duration_seconds: count })
+  .transform(
+    (s): CompletedSession => ({ ...toSession(s), logoutAt: s.logout_at, durationSeconds: s.duration_seconds }),
+  );
+
+const storedSummary = z
+  .object({
+    total_sessions: count,
+    total_playtime_seconds: count,
+    total_actions: count,
+    total_trades: count,
+    total_trade_volume: count,
+    total_combat_events: count,
+    unique_sectors_visited: count,
+    all_sectors: stringList,
+    last_updated: z.unknown().transform(parseStoredTimestamp),
+  })
+  .partial();
+
+const storedDaily = z
+  .object({
+    sessions: count,
+    playtime_seconds: count,
+    actions: count,
+    trades: count,
+    trade_volume: count,
+    combat_events: count,
+  })
+  .partial();
+
+const storedEvent = z
+  .object({
+    event_type: z.enum(EVENT_TYPES),
+    timestamp,
+    details: z.record(z.string(), z.unknown()).catch({}),
+  })
+  .transform((e): ActivityEvent => ({ eventType: e.event_type, timestamp: e.timestamp, details: e.details }));
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A session value as stored; null when absent or unreadable. */
+export function decodeSession(raw: string | null): PlayerSession | null {
+  if (raw === null) return null;
+  const result = storedSession.safeParse(parseJson(raw));
+  return result.success ? result.data : null;
+}
+
+export function decodeCompletedSession(raw: string): CompletedSession {
+  return storedCompletedSession.parse(parseJson(raw));
+}
+
+/** The rolling summary, zeroed when absent. */
+export function decodeSummary(playerId: string, raw: string | null): PlayerSummary {
+  const parsed = storedSummary.safeParse(raw === null ? {} : parseJson(raw));
+  const s = parsed.success ? parsed.data : {};
+  const allSectors = s.all_sectors ?? [];
+  return {
+    playerId,
+    totalSessions: s.total_sessions ?? 0,
+    totalPlaytimeSeconds: s.total_playtime_seconds ?? 0,
+    totalActions: s.total_actions ?? 0,
+    totalTrades: s.total_trades ?? 0,
+    totalTradeVolume: s.total_trade_volume ?? 0,
+    totalCombatEvents: s.total_combat_events ?? 0,
+    uniqueSectorsVisited: s.unique_sectors_visited ?? allSectors.length,
+    allSectors,
+    lastUpdated: s.last_updated ?? null,
+  };
+}
+
+/** One day's record, zeroed when absent. */
+export function decodeDaily(playerId: string, date: string, raw: string | null): DailyStats {
+  const parsed = storedDaily.safeParse(raw === null ? {} : parseJson(raw));
+  const d = parsed.success ? parsed.data : {};
+  return {
+    playerId,
+    date,
+    sessions: d.sessions ?? 0,
+    playtimeSeconds: d.playtime_seconds ?? 0,
+    actions: d.actions ?? 0,
+    trades: d.trades ?? 0,
+    tradeVolume: d.trade_volume ?? 0,
+    combatEvents: d.combat_events ?? 0,
+  };
+}
+
+/** An event list entry; null when unreadable, so one bad entry cannot break a listing. */
+export function decodeEvent(raw: string): ActivityEvent | null {
+  const result = storedEvent.safeParse(parseJson(raw));
+  return result.success ? result.data : null;
+}

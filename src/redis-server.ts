@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
+
+/**
+ * A private, throwaway redis-server (no persistence) on a free local port:
+ * used by `npm start` when no Redis answers at the default URL, and by the
+ * tests, which kill and restart it to exercise faults.
+ */
+export class LocalRedisServer {
+  readonly port: number;
+  readonly url: string;
+  #process: ChildProcess | null = null;
+
+  private constructor(port: number) {
+    this.port = port;
+    this.url = `redis://127.0.0.1:${port}`;
+  }
+
+  static async start(binary = 'redis-server', extraArgs: readonly string[] = []): Promise<LocalRedisServer> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const server = new LocalRedisServer(await freePort());
+      try {
+        await server.#spawn(binary, extraArgs);
+        return server;
+      } catch (error) {
+        lastError = error; // another process took the port in between: try another
+      }
+    }
+    throw lastError;
+  }
+
+  get running(): boolean {
+    return this.#process !== null;
+  }
+
+  /** Kills the server abruptly, as a crash would. */
+  async kill(): Promise<void> {
+    const child = this.#process;
+    if (!child) return;
+    this.#process = null;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts it again on the same port (empty: it keeps nothing on disk). */
+  async restart(binary = 'redis-server', extraArgs: readonly string[] = []): Promise<void> {
+    await this.kill();
+    await this.#spawn(binary, extraArgs);
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+  }
+
+  async #spawn(binary: string, extraArgs: readonly string[]): Promise<void> {
+    const child = spawn(
+      binary,
+      [
+        '--port', String(this.port),
+        '--bind', '127.0.0.1',
+        '--save', '',
+        '--appendonly', 'no',
+        '--daemonize', 'no',
+        '--loglevel', 'warning',
+        ...extraArgs,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    try {
+      await waitForPort(this.port, child);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not start on port ${this.port}: ${(error as Error).message}\n${output}`);
+    }
+    child.stdout?.off('data', collect);
+    child.stderr?.off('data', collect);
+    child.stdout?.resume();
+    child.stderr?.resume();
+    child.unref();
+    // Never outlive the process that started it, even when that one crashes.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
+    this.#process = child;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port was assigned');
+  return address.port;
+}
+
+/** Resolves once something accepts connections on the port; rejects if the child exits first. */
+async function waitForPort(port: number, child: ChildProcess, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | null = null;
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${code ?? signal}`;
+  });
+  child.once('error', (error) => {
+    exited = error.message;
+  });
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(exited);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open && !exited) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('timed out');
+}

@@ -1,0 +1,60 @@
+import { EVENT_TYPES, type ActivityEvent, type EventType } from '../activity/records.ts';
+import type { TrackedActivity } from '../activity/store.ts';
+import { builder } from './builder.ts';
+import { PlayerSessionRef } from './session.ts';
+
+const DEFAULT_EVENTS_LIMIT = 50;
+
+const ActivityEventTypeEnum = builder.enumType('ActivityEventType', {
+  values: Object.fromEntries(EVENT_TYPES.map((type) => [type.toUpperCase(), { value: type }])) as Record<
+    string,
+    { value: EventType }
+  >,
+});
+
+const ActivityEventRef = builder.objectRef<ActivityEvent>('ActivityEvent').implement({
+  fields: (t) => ({
+    eventType: t.expose('eventType', { type: ActivityEventTypeEnum }),
+    timestamp: t.expose('timestamp', { type: 'DateTime' }),
+    details: t.expose('details', { type: 'JSONObject' }),
+  }),
+});
+
+const TrackActivityResultRef = builder.objectRef<TrackedActivity>('TrackActivityResult').implement({
+  fields: (t) => ({
+    event: t.expose('event', { type: ActivityEventRef }),
+    session: t.expose('session', {
+      type: PlayerSessionRef,
+      nullable: true,
+      description: 'The session after the update; null when the player had no open session.',
+    }),
+  }),
+});
+
+builder.queryField('recentEvents', (t) =>
+  t.field({
+    type: [ActivityEventRef],
+    description: 'The most recent events, newest first (the last 500 are kept for 7 days).',
+    args: {
+      playerId: t.arg.id({ required: true }),
+      limit: t.arg.int({ defaultValue: DEFAULT_EVENTS_LIMIT, description: 'From 1 to 500.' }),
+    },
+    resolve: (_root, { playerId, limit }, { store }) =>
+      store.getRecentEvents(playerId, limit ?? DEFAULT_EVENTS_LIMIT),
+  }),
+);
+
+builder.mutationField('trackActivity', (t) =>
+  t.field({
+    type: TrackActivityResultRef,
+    description:
+      'Records a gameplay event and, when a session is open, bumps its counters. LOGIN and LOGOUT are refused: use trackLogin / trackLogout.',
+    args: {
+      playerId: t.arg.id({ required: true }),
+      eventType: t.arg({ type: ActivityEventTypeEnum, required: true }),
+      details: t.arg({ type: 'JSONObject', description: 'At most 16 KiB of JSON.' }),
+    },
+    resolve: (_root, { playerId, eventType, details }, { store }) =>
+      store.trackActivity(playerId, eventType, details),
+  }),
+);

@@ -1,0 +1,64 @@
+import type { CompletedSession, PlayerSession } from '../activity/records.ts';
+import { builder } from './builder.ts';
+
+export const PlayerSessionRef = builder.objectRef<PlayerSession>('PlayerSession').implement({
+  description: 'An open session: counters since login.',
+  fields: (t) => ({
+    playerId: t.exposeID('playerId'),
+    loginAt: t.expose('loginAt', { type: 'DateTime' }),
+    lastActivityAt: t.expose('lastActivityAt', { type: 'DateTime' }),
+    actionsCount: t.exposeInt('actionsCount'),
+    tradesCount: t.exposeInt('tradesCount'),
+    tradeVolume: t.exposeFloat('tradeVolume'),
+    combatEvents: t.exposeInt('combatEvents'),
+    sectorsVisited: t.exposeStringList('sectorsVisited', {
+      description: 'Distinct sectors entered this session, oldest first (the last 100).',
+    }),
+  }),
+});
+
+const CompletedSessionRef = builder.objectRef<CompletedSession>('CompletedSession').implement({
+  description: 'A session as it was when it ended.',
+  fields: (t) => ({
+    playerId: t.exposeID('playerId'),
+    loginAt: t.expose('loginAt', { type: 'DateTime' }),
+    logoutAt: t.expose('logoutAt', { type: 'DateTime' }),
+    durationSeconds: t.exposeFloat('durationSeconds'),
+    actionsCount: t.exposeInt('actionsCount'),
+    tradesCount: t.exposeInt('tradesCount'),
+    tradeVolume: t.exposeFloat('tradeVolume'),
+    combatEvents: t.exposeInt('combatEvents'),
+    sectorsVisited: t.exposeStringList('sectorsVisited'),
+  }),
+});
+
+builder.queryField('playerSession', (t) =>
+  t.field({
+    type: PlayerSessionRef,
+    nullable: true,
+    description: 'The open session, or null when the player is offline or the session expired.',
+    args: { playerId: t.arg.id({ required: true }) },
+    resolve: (_root, { playerId }, { store }) => store.getSession(playerId),
+  }),
+);
+
+builder.mutationField('trackLogin', (t) =>
+  t.field({
+    type: PlayerSessionRef,
+    description:
+      'Opens a session. An open session is first completed as a logout ending at its last activity.',
+    args: { playerId: t.arg.id({ required: true }) },
+    resolve: (_root, { playerId }, { store }) => store.trackLogin(playerId),
+  }),
+);
+
+builder.mutationField('trackLogout', (t) =>
+  t.field({
+    type: CompletedSessionRef,
+    nullable: true,
+    description:
+      'Completes the open session into the summary and daily records. Null, and nothing changed, when no session is open.',
+    args: { playerId: t.arg.id({ required: true }) },
+    resolve: (_root, { playerId }, { store }) => store.trackLogout(playerId),
+  }),
+);

@@ -1,0 +1,29 @@
+import type { PlayerSummary } from '../activity/records.ts';
+import { builder } from './builder.ts';
+
+const PlayerSummaryRef = builder.objectRef<PlayerSummary>('PlayerSummary').implement({
+  description: 'Totals over the sessions completed in the last 30 days of activity.',
+  fields: (t) => ({
+    playerId: t.exposeID('playerId'),
+    totalSessions: t.exposeInt('totalSessions'),
+    totalPlaytimeSeconds: t.exposeFloat('totalPlaytimeSeconds'),
+    totalActions: t.exposeInt('totalActions'),
+    totalTrades: t.exposeInt('totalTrades'),
+    totalTradeVolume: t.exposeFloat('totalTradeVolume'),
+    totalCombatEvents: t.exposeInt('totalCombatEvents'),
+    uniqueSectorsVisited: t.exposeInt('uniqueSectorsVisited'),
+    allSectors: t.exposeStringList('allSectors', {
+      description: 'Sectors visited, most recent last (the last 200).',
+    }),
+    lastUpdated: t.expose('lastUpdated', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.queryField('playerSummary', (t) =>
+  t.field({
+    type: PlayerSummaryRef,
+    description: 'Zeroed when the player has no summary.',
+    args: { playerId: t.arg.id({ required: true }) },
+    resolve: (_root, { playerId }, { store }) => store.getSummary(playerId),
+  }),
+);
