@@ -1,0 +1,100 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": typeof types.TrackLoginDocument,
+    "\n  mutation TrackLogout($playerId: ID!) {\n    trackLogout(playerId: $playerId) {\n      playerId\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": typeof types.TrackLogoutDocument,
+    "\n  mutation TrackActivity($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        lastActivityAt\n        actionsCount\n        tradesCount\n        tradeVolume\n        combatEvents\n        sectorsVisited\n      }\n    }\n  }\n": typeof types.TrackActivityDocument,
+    "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": typeof types.PlayerSessionDocument,
+    "\n  query PlayerSummary($playerId: ID!) {\n    playerSummary(playerId: $playerId) {\n      playerId\n      totalSessions\n      totalPlaytimeSeconds\n      totalActions\n      totalTrades\n      totalTradeVolume\n      totalCombatEvents\n      uniqueSectorsVisited\n      allSectors\n      lastUpdated\n    }\n  }\n": typeof types.PlayerSummaryDocument,
+    "\n  query RecentEvents($playerId: ID!, $limit: Int) {\n    recentEvents(playerId: $playerId, limit: $limit) {\n      eventType\n      timestamp\n      details\n    }\n  }\n": typeof types.RecentEventsDocument,
+    "\n  query RecentEventsDefaultLimit($playerId: ID!) {\n    recentEvents(playerId: $playerId) {\n      eventType\n    }\n  }\n": typeof types.RecentEventsDefaultLimitDocument,
+    "\n  query DailyStats($playerId: ID!, $date: Date) {\n    dailyStats(playerId: $playerId, date: $date) {\n      playerId\n      date\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n    }\n  }\n": typeof types.DailyStatsDocument,
+    "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n": typeof types.OnlinePlayersDocument,
+    "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": typeof types.OnlineCountChangesDocument,
+};
+const documents: Documents = {
+    "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.TrackLoginDocument,
+    "\n  mutation TrackLogout($playerId: ID!) {\n    trackLogout(playerId: $playerId) {\n      playerId\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.TrackLogoutDocument,
+    "\n  mutation TrackActivity($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        lastActivityAt\n        actionsCount\n        tradesCount\n        tradeVolume\n        combatEvents\n        sectorsVisited\n      }\n    }\n  }\n": types.TrackActivityDocument,
+    "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.PlayerSessionDocument,
+    "\n  query PlayerSummary($playerId: ID!) {\n    playerSummary(playerId: $playerId) {\n      playerId\n      totalSessions\n      totalPlaytimeSeconds\n      totalActions\n      totalTrades\n      totalTradeVolume\n      totalCombatEvents\n      uniqueSectorsVisited\n      allSectors\n      lastUpdated\n    }\n  }\n": types.PlayerSummaryDocument,
+    "\n  query RecentEvents($playerId: ID!, $limit: Int) {\n    recentEvents(playerId: $playerId, limit: $limit) {\n      eventType\n      timestamp\n      details\n    }\n  }\n": types.RecentEventsDocument,
+    "\n  query RecentEventsDefaultLimit($playerId: ID!) {\n    recentEvents(playerId: $playerId) {\n      eventType\n    }\n  }\n": types.RecentEventsDefaultLimitDocument,
+    "\n  query DailyStats($playerId: ID!, $date: Date) {\n    dailyStats(playerId: $playerId, date: $date) {\n      playerId\n      date\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n    }\n  }\n": types.DailyStatsDocument,
+    "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n": types.OnlinePlayersDocument,
+    "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": types.OnlineCountChangesDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"): (typeof documents)["\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackLogout($playerId: ID!) {\n    trackLogout(playerId: $playerId) {\n      playerId\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"): (typeof documents)["\n  mutation TrackLogout($playerId: ID!) {\n    trackLogout(playerId: $playerId) {\n      playerId\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackActivity($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        lastActivityAt\n        actionsCount\n        tradesCount\n        tradeVolume\n        combatEvents\n        sectorsVisited\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TrackActivity($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        lastActivityAt\n        actionsCount\n        tradesCount\n        tradeVolume\n        combatEvents\n        sectorsVisited\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"): (typeof documents)["\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PlayerSummary($playerId: ID!) {\n    playerSummary(playerId: $playerId) {\n      playerId\n      totalSessions\n      totalPlaytimeSeconds\n      totalActions\n      totalTrades\n      totalTradeVolume\n      totalCombatEvents\n      uniqueSectorsVisited\n      allSectors\n      lastUpdated\n    }\n  }\n"): (typeof documents)["\n  query PlayerSummary($playerId: ID!) {\n    playerSummary(playerId: $playerId) {\n      playerId\n      totalSessions\n      totalPlaytimeSeconds\n      totalActions\n      totalTrades\n      totalTradeVolume\n      totalCombatEvents\n      uniqueSectorsVisited\n      allSectors\n      lastUpdated\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecentEvents($playerId: ID!, $limit: Int) {\n    recentEvents(playerId: $playerId, limit: $limit) {\n      eventType\n      timestamp\n      details\n    }\n  }\n"): (typeof documents)["\n  query RecentEvents($playerId: ID!, $limit: Int) {\n    recentEvents(playerId: $playerId, limit: $limit) {\n      eventType\n      timestamp\n      details\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecentEventsDefaultLimit($playerId: ID!) {\n    recentEvents(playerId: $playerId) {\n      eventType\n    }\n  }\n"): (typeof documents)["\n  query RecentEventsDefaultLimit($playerId: ID!) {\n    recentEvents(playerId: $playerId) {\n      eventType\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DailyStats($playerId: ID!, $date: Date) {\n    dailyStats(playerId: $playerId, date: $date) {\n      playerId\n      date\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n    }\n  }\n"): (typeof documents)["\n  query DailyStats($playerId: ID!, $date: Date) {\n    dailyStats(playerId: $playerId, date: $date) {\n      playerId\n      date\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n"): (typeof documents)["\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n"): (typeof documents)["\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

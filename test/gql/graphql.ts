@@ -1,0 +1,100 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type ActivityEventType =
+  | 'COMBAT_ATTACK'
+  | 'COMBAT_DEFEND'
+  | 'DOCK'
+  | 'LOGIN'
+  | 'LOGOUT'
+  | 'PLANET_LAND'
+  | 'SECTOR_MOVE'
+  | 'TRADE_BUY'
+  | 'TRADE_SELL'
+  | 'UNDOCK'
+  | 'WARP';
+
+export type TrackLoginMutationVariables = Exact<{
+  playerId: string | number;
+}>;
+
+
+export type TrackLoginMutation = { trackLogin: { playerId: string, loginAt: string, lastActivityAt: string, actionsCount: number, tradesCount: number, tradeVolume: number, combatEvents: number, sectorsVisited: Array<string> } };
+
+export type TrackLogoutMutationVariables = Exact<{
+  playerId: string | number;
+}>;
+
+
+export type TrackLogoutMutation = { trackLogout: { playerId: string, loginAt: string, logoutAt: string, durationSeconds: number, actionsCount: number, tradesCount: number, tradeVolume: number, combatEvents: number, sectorsVisited: Array<string> } | null };
+
+export type TrackActivityMutationVariables = Exact<{
+  playerId: string | number;
+  eventType: ActivityEventType;
+  details?: Record<string, unknown> | null | undefined;
+}>;
+
+
+export type TrackActivityMutation = { trackActivity: { event: { eventType: ActivityEventType, timestamp: string, details: Record<string, unknown> }, session: { playerId: string, lastActivityAt: string, actionsCount: number, tradesCount: number, tradeVolume: number, combatEvents: number, sectorsVisited: Array<string> } | null } };
+
+export type PlayerSessionQueryVariables = Exact<{
+  playerId: string | number;
+}>;
+
+
+export type PlayerSessionQuery = { playerSession: { playerId: string, loginAt: string, lastActivityAt: string, actionsCount: number, tradesCount: number, tradeVolume: number, combatEvents: number, sectorsVisited: Array<string> } | null };
+
+export type PlayerSummaryQueryVariables = Exact<{
+  playerId: string | number;
+}>;
+
+
+export type PlayerSummaryQuery = { playerSummary: { playerId: string, totalSessions: number, totalPlaytimeSeconds: number, totalActions: number, totalTrades: number, totalTradeVolume: number, totalCombatEvents: number, uniqueSectorsVisited: number, allSectors: Array<string>, lastUpdated: string | null } };
+
+export type RecentEventsQueryVariables = Exact<{
+  playerId: string | number;
+  limit?: number | null | undefined;
+}>;
+
+
+export type RecentEventsQuery = { recentEvents: Array<{ eventType: ActivityEventType, timestamp: string, details: Record<string, unknown> }> };
+
+export type RecentEventsDefaultLimitQueryVariables = Exact<{
+  playerId: string | number;
+}>;
+
+
+export type RecentEventsDefaultLimitQuery = { recentEvents: Array<{ eventType: ActivityEventType }> };
+
+export type DailyStatsQueryVariables = Exact<{
+  playerId: string | number;
+  date?: string | null | undefined;
+}>;
+
+
+export type DailyStatsQuery = { dailyStats: { playerId: string, date: string, sessions: number, playtimeSeconds: number, actions: number, trades: number, tradeVolume: number, combatEvents: number } };
+
+export type OnlinePlayersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OnlinePlayersQuery = { onlinePlayerCount: number, onlinePlayerIds: Array<string> };
+
+export type OnlineCountChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OnlineCountChangesSubscription = { onlinePlayerCount: number };
+
+
+export const TrackLoginDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackLogin"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackLogin"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"playerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playerId"}},{"kind":"Field","name":{"kind":"Name","value":"loginAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"actionsCount"}},{"kind":"Field","name":{"kind":"Name","value":"tradesCount"}},{"kind":"Field","name":{"kind":"Name","value":"tradeVolume"}},{"kind":"Field","name":{"kind":"Name","value":"combatEvents"}},{"kind":"Field","name":{"kind":"Name","value":"sectorsVisited"}}]}}]}}]} as unknown as DocumentNode<TrackLoginMutation, TrackLoginMutationVariables>;
+export const TrackLogoutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackLogout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackLogout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"playerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playerId"}},{"kind":"Field","name":{"kind":"Name","value":"loginAt"}},{"kind":"Field","name":{"kind":"Name","value":"logoutAt"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"actionsCount"}},{"kind":"Field","name":{"kind":"Name","value":"tradesCount"}},{"kind":"Field","name":{"kind":"Name","value":"tradeVolume"}},{"kind":"Field","name":{"kind":"Name","value":"combatEvents"}},{"kind":"Field","name":{"kind":"Name","value":"sectorsVisited"}}]}}]}}]} as unknown as DocumentNode<TrackLogoutMutation, TrackLogoutMutationVariables>;
+export const TrackActivityDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TrackActivity"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventType"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ActivityEventType"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"details"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"JSONObject"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackActivity"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"playerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}}},{"kind":"Argument","name":{"kind":"Name","value":"eventType"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventType"}}},{"kind":"Argument","name":{"kind":"Name","value":"details"},"value":{"kind":"Variable","name":{"kind":"Name","value":"details"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"event"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}},{"kind":"Field","name":{"kind":"Name","value":"session"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playerId"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"actionsCount"}},{"kind":"Field","name":{"kind":"Name","value":"tradesCount"}},{"kind":"Field","name":{"kind":"Name","value":"tradeVolume"}},{"kind":"Field","name":{"kind":"Name","value":"combatEvents"}},{"kind":"Field","name":{"kind":"Name","value":"sectorsVisited"}}]}}]}}]}}]} as unknown as DocumentNode<TrackActivityMutation, TrackActivityMutationVariables>;
+export const PlayerSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PlayerSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playerSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"playerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playerId"}},{"kind":"Field","name":{"kind":"Name","value":"loginAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastActivityAt"}},{"kind":"Field","name":{"kind":"Name","value":"actionsCount"}},{"kind":"Field","name":{"kind":"Name","value":"tradesCount"}},{"kind":"Field","name":{"kind":"Name","value":"tradeVolume"}},{"kind":"Field","name":{"kind":"Name","value":"combatEvents"}},{"kind":"Field","name":{"kind":"Name","value":"sectorsVisited"}}]}}]}}]} as unknown as DocumentNode<PlayerSessionQuery, PlayerSessionQueryVariables>;
+export const PlayerSummaryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PlayerSummary"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playerSummary"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"playerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playerId"}},{"kind":"Field","name":{"kind":"Name","value":"totalSessions"}},{"kind":"Field","name":{"kind":"Name","value":"totalPlaytimeSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"totalActions"}},{"kind":"Field","name":{"kind":"Name","value":"totalTrades"}},{"kind":"Field","name":{"kind":"Name","value":"totalTradeVolume"}},{"kind":"Field","name":{"kind":"Name","value":"totalCombatEvents"}},{"kind":"Field","name":{"kind":"Name","value":"uniqueSectorsVisited"}},{"kind":"Field","name":{"kind":"Name","value":"allSectors"}},{"kind":"Field","name":{"kind":"Name","value":"lastUpdated"}}]}}]}}]} as unknown as DocumentNode<PlayerSummaryQuery, PlayerSummaryQueryVariables>;
+export const RecentEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RecentEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"playerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}}]}}]} as unknown as DocumentNode<RecentEventsQuery, RecentEventsQueryVariables>;
+export const RecentEventsDefaultLimitDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RecentEventsDefaultLimit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recentEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"playerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventType"}}]}}]}}]} as unknown as DocumentNode<RecentEventsDefaultLimitQuery, RecentEventsDefaultLimitQueryVariables>;
+export const DailyStatsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DailyStats"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"date"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dailyStats"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"playerId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"playerId"}}},{"kind":"Argument","name":{"kind":"Name","value":"date"},"value":{"kind":"Variable","name":{"kind":"Name","value":"date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playerId"}},{"kind":"Field","name":{"kind":"Name","value":"date"}},{"kind":"Field","name":{"kind":"Name","value":"sessions"}},{"kind":"Field","name":{"kind":"Name","value":"playtimeSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"actions"}},{"kind":"Field","name":{"kind":"Name","value":"trades"}},{"kind":"Field","name":{"kind":"Name","value":"tradeVolume"}},{"kind":"Field","name":{"kind":"Name","value":"combatEvents"}}]}}]}}]} as unknown as DocumentNode<DailyStatsQuery, DailyStatsQueryVariables>;
+export const OnlinePlayersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OnlinePlayers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onlinePlayerCount"}},{"kind":"Field","name":{"kind":"Name","value":"onlinePlayerIds"}}]}}]} as unknown as DocumentNode<OnlinePlayersQuery, OnlinePlayersQueryVariables>;
+export const OnlineCountChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"OnlineCountChanges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onlinePlayerCount"}}]}}]} as unknown as DocumentNode<OnlineCountChangesSubscription, OnlineCountChangesSubscriptionVariables>;

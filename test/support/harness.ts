@@ -1,0 +1,81 @@
+import { buildHTTPExecutor } from '@graphql-tools/executor-http';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { ExecutionResult } from 'graphql';
+import { Redis } from 'ioredis';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { LocalRedisServer } from '../../src/redis-server.ts';
+import { ManualClock } from './clock.ts';
+
+export interface TestService {
+  app: App;
+  config: Config;
+  clock: ManualClock;
+  redisServer: LocalRedisServer;
+  /** A plain connection for looking at (and arranging) what Redis holds. */
+  redis: Redis;
+  /** Runs a typed operation in-process through yoga.fetch. */
+  run<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    ...variables: TVariables extends Record<string, never> ? [] : [TVariables]
+  ): Promise<ExecutionResult<TData>>;
+  /** The endpoint on a real port, for clients that need one (SSE over HTTP, graphql-ws). */
+  url: string;
+  /** Empties this test file's own Redis. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestServiceOptions {
+  /** Share a running server (several API instances on one Redis). */
+  redisServer?: LocalRedisServer;
+  env?: Record<string, string>;
+}
+
+/** A redis-server of this test file's own, and the app on top of it. */
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const redisServer = options.redisServer ?? (await LocalRedisServer.start());
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    REDIS_URL: redisServer.url,
+    REDIS_COMMAND_TIMEOUT_MS: '500',
+    REDIS_CONNECT_TIMEOUT_MS: '500',
+    REDIS_MAX_RECONNECT_DELAY_MS: '100',
+    ...options.env,
+  });
+  const clock = new ManualClock();
+  const app = createApp(config, { clock });
+  const url = await app.start(0, '127.0.0.1');
+  const redis = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  await redis.connect();
+  const executor = buildHTTPExecutor({ fetch: app.yoga.fetch, endpoint: 'http://yoga/graphql' });
+
+  return {
+    app,
+    config,
+    clock,
+    redisServer,
+    redis,
+    run: async (document, ...variables) =>
+      (await executor({ document, variables: variables[0] })) as ExecutionResult<never>,
+    url,
+    reset: async () => {
+      await redis.flushall();
+    },
+    async stop() {
+      redis.disconnect();
+      await app.stop();
+      if (!options.redisServer) await redisServer.stop();
+    },
+  };
+}
+
+/** The extensions.code of each error, in order. */
+export const errorCodes = (result: ExecutionResult<unknown>) =>
+  (result.errors ?? []).map((error) => error.extensions?.['code']);
+
+/** Every key Redis holds, sorted (to prove a refused call wrote nothing). */
+export async function allKeys(redis: Redis): Promise<string[]> {
+  return (await redis.keys('*')).sort();
+}

@@ -1,0 +1,133 @@
+import { graphql } from '../gql/index.ts';
+
+/** The operations the tests send, typed by GraphQL Code Generator (npm run codegen). */
+
+export const TrackLogin = graphql(`
+  mutation TrackLogin($playerId: ID!) {
+    trackLogin(playerId: $playerId) {
+      playerId
+      loginAt
+      lastActivityAt
+      actionsCount
+      tradesCount
+      tradeVolume
+      combatEvents
+      sectorsVisited
+    }
+  }
+`);
+
+export const TrackLogout = graphql(`
+  mutation TrackLogout($playerId: ID!) {
+    trackLogout(playerId: $playerId) {
+      playerId
+      loginAt
+      logoutAt
+      durationSeconds
+      actionsCount
+      tradesCount
+      tradeVolume
+      combatEvents
+      sectorsVisited
+    }
+  }
+`);
+
+export const TrackActivity = graphql(`
+  mutation TrackActivity($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject) {
+    trackActivity(playerId: $playerId, eventType: $eventType, details: $details) {
+      event {
+        eventType
+        timestamp
+        details
+      }
+      session {
+        playerId
+        lastActivityAt
+        actionsCount
+        tradesCount
+        tradeVolume
+        combatEvents
+        sectorsVisited
+      }
+    }
+  }
+`);
+
+export const PlayerSession = graphql(`
+  query PlayerSession($playerId: ID!) {
+    playerSession(playerId: $playerId) {
+      playerId
+      loginAt
+      lastActivityAt
+      actionsCount
+      tradesCount
+      tradeVolume
+      combatEvents
+      sectorsVisited
+    }
+  }
+`);
+
+export const PlayerSummary = graphql(`
+  query PlayerSummary($playerId: ID!) {
+    playerSummary(playerId: $playerId) {
+      playerId
+      totalSessions
+      totalPlaytimeSeconds
+      totalActions
+      totalTrades
+      totalTradeVolume
+      totalCombatEvents
+      uniqueSectorsVisited
+      allSectors
+      lastUpdated
+    }
+  }
+`);
+
+export const RecentEvents = graphql(`
+  query RecentEvents($playerId: ID!, $limit: Int) {
+    recentEvents(playerId: $playerId, limit: $limit) {
+      eventType
+      timestamp
+      details
+    }
+  }
+`);
+
+export const RecentEventsDefaultLimit = graphql(`
+  query RecentEventsDefaultLimit($playerId: ID!) {
+    recentEvents(playerId: $playerId) {
+      eventType
+    }
+  }
+`);
+
+export const DailyStats = graphql(`
+  query DailyStats($playerId: ID!, $date: Date) {
+    dailyStats(playerId: $playerId, date: $date) {
+      playerId
+      date
+      sessions
+      playtimeSeconds
+      actions
+      trades
+      tradeVolume
+      combatEvents
+    }
+  }
+`);
+
+export const OnlinePlayers = graphql(`
+  query OnlinePlayers {
+    onlinePlayerCount
+    onlinePlayerIds
+  }
+`);
+
+export const OnlineCountChanges = graphql(`
+  subscription OnlineCountChanges {
+    onlinePlayerCount
+  }
+`);
