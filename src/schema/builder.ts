@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import type { EventDetails } from '../activity/records.ts';
 import type { GraphQLContext } from '../context.ts';
+import './errors.ts';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -12,6 +13,7 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: EventDetails; Output: EventDetails };
   };
 }>({
+  plugins: ['domainErrors'],
   defaultFieldNullability: false,
 });
 
