@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -119,7 +120,10 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
   };
 }
 
+/** Yoga's enveloped execute/subscribe, handed to graphql-ws through rootValue. */
 interface EnvelopedRoot {
-  execute: (args: unknown) => unknown;
-  subscribe: (args: unknown) => unknown;
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
 }
+
+type OperationResult = Promise<ExecutionResult | AsyncIterable<ExecutionResult>> | ExecutionResult | AsyncIterable<ExecutionResult>;

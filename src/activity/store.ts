@@ -147,7 +147,7 @@ export class ActivityStore {
       return await command();
     } catch (error) {
       if (error instanceof InvalidInputError) throw error;
-      if (error instanceof ReplyError && !TRANSIENT_REPLY.test(error.message)) throw error;
+      if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) throw error;
       throw new StoreUnavailableError(error);
     }
   }

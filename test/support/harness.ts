@@ -1,6 +1,6 @@
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import type { ExecutionResult } from 'graphql';
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import { Redis } from 'ioredis';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -58,7 +58,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     redisServer,
     redis,
     run: async (document, ...variables) =>
-      (await executor({ document, variables: variables[0] })) as ExecutionResult<never>,
+      (await executor({ document: document as DocumentNode, variables: variables[0] })) as ExecutionResult<never>,
     url,
     reset: async () => {
       await redis.flushall();
