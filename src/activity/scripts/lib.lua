@@ -154,12 +154,25 @@ local function merge_recent(list, additions, cap)
   return kept
 end
 
+-- Redis does not roll a script back when a command fails half-way, so every
+-- key a script writes is checked before the first write: a key of the wrong
+-- type fails the call with nothing changed.
+local function require_type(key, expected)
+  local actual = redis.call('TYPE', key)['ok']
+  if actual ~= 'none' and actual ~= expected then
+    return error({err = 'WRONGTYPE activity key ' .. key .. ' holds a ' .. actual .. ', not a ' .. expected})
+  end
+end
+
 -- Folds an open session into the summary and daily records, records the
 -- logout event and deletes the session. Returns the completed session JSON.
 -- cfg: keys, ttls and caps shared by every script (see store.ts).
 local function complete_session(cfg, session, end_us, end_ts, end_date, reason, leave_online)
   local login_us = parse_ts(session.login_at) or end_us
   local duration = math.max(0, end_us - login_us) / 1000000
+  local daily_key = cfg.daily_key_prefix .. end_date
+  require_type(cfg.summary_key, 'string')
+  require_type(daily_key, 'string')
 
   local summary = decode_object(redis.call('GET', cfg.summary_key)) or {}
   local all_sectors = merge_recent(as_list(summary.all_sectors), session.sectors_visited, cfg.max_summary_sectors)
@@ -176,7 +189,6 @@ local function complete_session(cfg, session, end_us, end_ts, end_date, reason, 
     {'last_updated', enc_str(cfg.now_ts)},
   }), 'EX', cfg.summary_ttl)
 
-  local daily_key = cfg.daily_key_prefix .. end_date
   local daily = decode_object(redis.call('GET', daily_key)) or {}
   redis.call('SET', daily_key, enc_object({
     {'player_id', enc_str(cfg.player_id)},
@@ -233,3 +245,7 @@ local cfg = {
   max_summary_sectors = tonumber(ARGV[13]),
 }
 local FIRST_OWN_ARG = 14
+
+require_type(cfg.session_key, 'string')
+require_type(cfg.events_key, 'list')
+require_type(cfg.online_key, 'set')
