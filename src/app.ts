@@ -45,7 +45,7 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
   // Every publish happens inside the Lua scripts (atomically with the set
   // change), so the command connection doubles as the publisher.
   const pubsub = new RedisPubSub({ publisher: redis, subscriber });
-  const onlineCount = new OnlineCountFeed(store, pubsub, subscriber);
+  const onlineCount = new OnlineCountFeed(store, pubsub, subscriber, redis);
   const context: GraphQLContext = { store, onlineCount };
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
@@ -95,6 +95,7 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
     subscriber,
     async start(port = config.port, host = config.host) {
       await Promise.all([connectRedis(redis, config.redis.url), connectRedis(subscriber, config.redis.url)]);
+      await onlineCount.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -115,6 +116,7 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
         started = false;
       }
       wsServer.close();
+      onlineCount.stop();
       await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
     },
   };

@@ -22,9 +22,10 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all([...openFeeds].map((feed) => feed.close()));
-  // Every test leaves the service as it found it: no feed, no Redis subscription.
+  // Every test leaves the service as it found it: no feed, and only the
+  // instance's own channel subscription (held for its whole life).
   await waitUntil(async () => {
-    expect(await subscriberCount()).toBe(0);
+    expect(await subscriberCount()).toBe(1);
     expect(service.app.onlineCount.openFeeds).toBe(0);
   });
 });
@@ -203,8 +204,8 @@ describe('a burst of logins and logouts', () => {
 });
 
 describe('clean-up', () => {
-  it('drops the Redis subscription and every feed once all clients are gone', async () => {
-    expect(await subscriberCount()).toBe(0);
+  it('releases every feed once all clients are gone, with one Redis subscription throughout', async () => {
+    expect(await subscriberCount()).toBe(1);
     expect(service.app.onlineCount.openFeeds).toBe(0);
 
     const feeds = [...(await Promise.all([openSseFeed(), openSseFeed(), openSseFeed()])), openWsFeed(), openWsFeed(), openWsFeed()];
@@ -220,7 +221,7 @@ describe('clean-up', () => {
 
     await feeds[5]!.close();
     await waitUntil(async () => {
-      expect(await subscriberCount()).toBe(0);
+      expect(await subscriberCount()).toBe(1);
       expect(service.app.onlineCount.openFeeds).toBe(0);
     });
   });
@@ -238,7 +239,7 @@ describe('clean-up', () => {
     await Promise.all(crowd.map((feed) => feed.close()));
 
     await waitUntil(async () => {
-      expect(await subscriberCount()).toBe(0);
+      expect(await subscriberCount()).toBe(1);
       expect(service.app.onlineCount.openFeeds).toBe(0);
     });
     // The feed still works afterwards.
@@ -276,14 +277,8 @@ describe('after the subscriber connection to Redis drops', () => {
   });
 });
 
-// Known defects of src/activity/presence.ts, reproduced here and skipped until
-// they are fixed (unskip each one with its fix).
-describe('known defects (skipped until fixed)', () => {
-  it.skip('a client leaving while the subscriber connection is down neither crashes the process nor leaks the Redis subscription', async () => {
-    // Today: RedisPubSub.unsubscribe sends UNSUBSCRIBE on a connection that is
-    // reconnecting (offline queue off), its promise rejects unhandled and
-    // Node ends the process; ioredis then resubscribes the channel with no
-    // feed left, so NUMSUB stays at 1.
+describe('races and outages', () => {
+  it('a client leaving while the subscriber connection is down neither crashes the process nor leaks', async () => {
     const feeds = [await openSseFeed(), openWsFeed()];
     await expectValues(feeds, [0]);
 
@@ -294,14 +289,13 @@ describe('known defects (skipped until fixed)', () => {
 
     await waitUntil(async () => {
       expect(service.app.subscriber.status).toBe('ready');
-      expect(await subscriberCount()).toBe(0);
+      expect(await subscriberCount()).toBe(1);
     });
+    const feed = openWsFeed();
+    await expectValues([feed], [0]);
   });
 
-  it.skip('feeds heal when the command connection comes back after the subscriber connection', async () => {
-    // Today: the republish runs on the command connection when the subscriber
-    // is ready again; if that connection is still reconnecting the publish
-    // fails, is swallowed, and nothing retries it.
+  it('feeds heal when the command connection comes back after the subscriber connection', async () => {
     await login('p-1', 'p-2', 'p-3');
     const feeds = [await openSseFeed(), openWsFeed()];
     await expectValues(feeds, [3]);
@@ -320,29 +314,27 @@ describe('known defects (skipped until fixed)', () => {
     });
   });
 
-  it.skip('a change landing while a feed reads its initial count never leaves the feed on the older count', async () => {
-    // Today: the initial count is read on the command connection and the
-    // changes arrive on the subscriber connection; when a change lands right
-    // behind the initial SCARD, its message can be pushed first and the
-    // older initial count after it (about 1 time in 3 here), and the feed
-    // keeps showing the stale count until the next change.
-    const keeper = openWsFeed(); // keeps the channel subscribed, as on a busy instance
+  it('a change landing while a feed reads its initial count never leaves the feed on the older count', async () => {
+    // The initial count is read on the command connection and changes arrive
+    // on the subscriber connection, in no fixed order; a login sent right
+    // behind the initial read makes the race as likely as it gets.
+    const keeper = openWsFeed();
     await expectValues([keeper], [0]);
-    const redis = service.app.redis;
-    const scard = redis.scard.bind(redis);
+    const store = service.app.store;
+    const read = store.getVersionedOnlineCount.bind(store);
     let racer = 0;
-    const spy = vi.spyOn(redis, 'scard').mockImplementation(((key: string) => {
-      const reply = scard(key);
+    const spy = vi.spyOn(store, 'getVersionedOnlineCount').mockImplementation(() => {
+      const reply = read();
       if (racer > 0) {
-        void service.app.store.trackLogin(`racer-${racer}`); // sent right behind the SCARD
+        void store.trackLogin(`racer-${racer}`);
         racer = 0;
       }
       return reply;
-    }) as typeof redis.scard);
+    });
     let feed: AsyncIterableIterator<number> | undefined;
     try {
       for (let round = 1; round <= 100; round++) {
-        const current = await service.app.onlineCount.watch();
+        const current = service.app.onlineCount.watch();
         feed = current;
         racer = round; // armed for the initial read, made when the feed is first pulled
         const values: number[] = [];

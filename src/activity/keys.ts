@@ -1,6 +1,8 @@
 /** Redis key names, TTLs and caps: the layout shared with the original Python service. */
 
 export const ONLINE_PLAYERS_KEY = 'activity:online_players';
+/** Bumped by every change of the online set; published with the count (not in the original). */
+export const ONLINE_VERSION_KEY = 'activity:online_count_version';
 export const ONLINE_COUNT_CHANNEL = 'activity:online_count';
 
 const HOUR = 3600;

@@ -3,69 +3,114 @@ import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from './errors.ts';
 import { ONLINE_COUNT_CHANNEL } from './keys.ts';
-import type { ActivityStore } from './store.ts';
+import { decodeVersionedCount, type ActivityStore, type VersionedCount } from './store.ts';
+
+const HEAL_RETRY_MS = 250;
 
 /**
- * The live online count. The scripts publish the count on the
- * activity:online_count channel whenever they change the online set; every
- * API instance listens through RedisPubSub and fans the values out to its
- * subscribers.
+ * The live online count. The scripts publish {count, version} on the
+ * activity:online_count channel whenever they change the online set. Each
+ * API instance holds one subscription to it for its whole life and fans the
+ * messages out to its open feeds: a client coming or going never sends
+ * SUBSCRIBE/UNSUBSCRIBE (which could fail while Redis is away and would
+ * churn with many dashboards), and a feed that ends leaves nothing behind.
  */
 export class OnlineCountFeed {
   readonly #store: ActivityStore;
   readonly #pubsub: RedisPubSub;
   readonly #subscriber: Redis;
-  #everReady = false;
-  #openFeeds = 0;
+  readonly #commands: Redis;
+  readonly #feeds = new Set<(update: VersionedCount) => void>();
+  #subscribed = false;
+  #healPending = false;
+  #healTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
 
-  constructor(store: ActivityStore, pubsub: RedisPubSub, subscriber: Redis) {
+  constructor(store: ActivityStore, pubsub: RedisPubSub, subscriber: Redis, commands: Redis) {
     this.#store = store;
     this.#pubsub = pubsub;
     this.#subscriber = subscriber;
-    // Pub/sub delivers at most once: a change published while our subscriber
-    // connection was down is lost. After a reconnect, republish the count so
-    // every subscriber (here and on other instances) heals.
-    subscriber.on('ready', () => {
-      if (this.#everReady) {
-        this.#store.publishOnlineCount().catch(() => {
-          // Redis went away again; the next reconnect retries.
-        });
-      }
-      this.#everReady = true;
-    });
+    this.#commands = commands;
   }
 
-  /** How many feeds are open in this process (for tests and metrics). */
+  /** Subscribes to the channel; call once both connections are ready. */
+  async start(): Promise<void> {
+    await this.#pubsub.subscribe(ONLINE_COUNT_CHANNEL, (message: unknown) => this.#dispatch(message));
+    this.#subscribed = true;
+    // Pub/sub delivers at most once: a change published while the subscriber
+    // was disconnected is lost. Once it is back (ioredis resubscribes before
+    // 'ready'), republish the count so every feed here and elsewhere heals;
+    // retry until the command connection can do it.
+    this.#subscriber.on('ready', this.#requestHeal);
+    this.#commands.on('ready', this.#heal);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#healTimer);
+    this.#subscriber.off('ready', this.#requestHeal);
+    this.#commands.off('ready', this.#heal);
+  }
+
+  /** How many feeds are open in this process. */
   get openFeeds(): number {
-    return this.#openFeeds;
+    return this.#feeds.size;
   }
 
   /**
-   * Fails fast when Redis is unreachable; otherwise returns a stream that
-   * starts with the current count and then yields every published change.
+   * Fails fast when the subscriber connection is down; otherwise returns a
+   * stream that starts with the current count and then yields every change.
    * A slow consumer skips to the newest value rather than queueing old ones.
    */
-  async watch(): Promise<AsyncIterableIterator<number>> {
-    if (this.#subscriber.status !== 'ready') {
+  watch(): AsyncIterableIterator<number> {
+    if (!this.#subscribed || this.#subscriber.status !== 'ready') {
       throw new StoreUnavailableError(new Error(`subscriber connection is ${this.#subscriber.status}`));
     }
-    await this.#store.getOnlineCount();
     return new Repeater<number>(async (push, stop) => {
-      this.#openFeeds += 1;
-      let subscriptionId: number | undefined;
+      let latest: VersionedCount | null = null;
+      // The initial read and the channel arrive on different connections in
+      // no fixed order: keep whichever is newer by version.
+      const deliver = (update: VersionedCount) => {
+        const stale =
+          latest !== null &&
+          (update.version < latest.version || (update.version === latest.version && update.count === latest.count));
+        if (stale) return;
+        latest = update;
+        void push(update.count);
+      };
+      this.#feeds.add(deliver);
       try {
-        // Subscribe before reading the count, so no change falls in between.
-        subscriptionId = await this.#pubsub.subscribe<number>(ONLINE_COUNT_CHANNEL, (count) => {
-          void push(Number(count));
-        });
-        await push(await this.#store.getOnlineCount());
+        deliver(await this.#store.getVersionedOnlineCount());
         await stop;
       } catch (error) {
-        stop(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error));
+        stop(error);
       } finally {
-        if (subscriptionId !== undefined) this.#pubsub.unsubscribe(subscriptionId);
-        this.#openFeeds -= 1;
+        this.#feeds.delete(deliver);
       }
     }, new SlidingBuffer(1));
   }
+
+  #dispatch(message: unknown): void {
+    const update = decodeVersionedCount(message);
+    if (!update) return;
+    for (const deliver of this.#feeds) deliver(update);
+  }
+
+  readonly #requestHeal = (): void => {
+    this.#healPending = true;
+    this.#heal();
+  };
+
+  readonly #heal = (): void => {
+    if (!this.#healPending || this.#stopped) return;
+    clearTimeout(this.#healTimer);
+    this.#store.publishOnlineCount().then(
+      () => {
+        this.#healPending = false;
+      },
+      () => {
+        this.#healTimer = setTimeout(this.#heal, HEAL_RETRY_MS).unref();
+      },
+    );
+  };
 }

@@ -14,11 +14,12 @@ export interface ActivityScripts {
   activity: ScriptRunner;
   logout: ScriptRunner;
   publishCount: ScriptRunner;
+  onlineCount: ScriptRunner;
 }
 
 const readScript = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
-const PLAYER_SCRIPT_KEYS = 4;
+const PLAYER_SCRIPT_KEYS = 5;
 
 export function defineActivityScripts(redis: Redis): ActivityScripts {
   const lib = readScript('lib');
@@ -36,6 +37,7 @@ export function defineActivityScripts(redis: Redis): ActivityScripts {
     login: playerScript('login'),
     activity: playerScript('activity'),
     logout: playerScript('logout'),
-    publishCount: define('publish-count', readScript('publish-count'), 1),
+    publishCount: define('publish-count', readScript('publish-count'), 2),
+    onlineCount: define('online-count', readScript('online-count'), 2),
   };
 }

@@ -1,7 +1,15 @@
 import { ReplyError, type Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
 import { InvalidInputError, StoreUnavailableError } from './errors.ts';
-import { dailyKey, LIMITS, ONLINE_COUNT_CHANNEL, ONLINE_PLAYERS_KEY, playerKeys, TTL_SECONDS } from './keys.ts';
+import {
+  dailyKey,
+  LIMITS,
+  ONLINE_COUNT_CHANNEL,
+  ONLINE_PLAYERS_KEY,
+  ONLINE_VERSION_KEY,
+  playerKeys,
+  TTL_SECONDS,
+} from './keys.ts';
 import {
   decodeCompletedSession,
   decodeDaily,
@@ -17,6 +25,28 @@ import {
 import { defineActivityScripts, type ActivityScripts } from './scripts.ts';
 import { epochMicros, toStoredTimestamp, utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId } from './validation.ts';
+
+/** What the count channel carries: the count and the version of the set it was read at. */
+export interface VersionedCount {
+  count: number;
+  version: number;
+}
+
+/** A channel message or script reply; null when it is not one. */
+export function decodeVersionedCount(message: unknown): VersionedCount | null {
+  const value = typeof message === 'string' ? safeJson(message) : message;
+  if (typeof value !== 'object' || value === null) return null;
+  const { count, version } = value as Record<string, unknown>;
+  return Number.isInteger(count) && Number.isInteger(version) ? { count: count as number, version: version as number } : null;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 export interface TrackedActivity {
   event: ActivityEvent;
@@ -106,10 +136,15 @@ export class ActivityStore {
     return this.#call(() => this.#redis.smembers(ONLINE_PLAYERS_KEY));
   }
 
-  /** Publishes the current count, ordered with every other change of the online set. */
-  async publishOnlineCount(): Promise<number> {
-    const count = await this.#call(() => this.#scripts.publishCount([ONLINE_PLAYERS_KEY], [ONLINE_COUNT_CHANNEL]));
-    return Number(count);
+  /** The count with the version of the online set it belongs to, read together. */
+  async getVersionedOnlineCount(): Promise<VersionedCount> {
+    const raw = await this.#call(() => this.#scripts.onlineCount([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], []));
+    return decodeVersionedCount(raw) ?? { count: 0, version: 0 };
+  }
+
+  /** Publishes the current count and version again, for subscribers that may have missed a change. */
+  async publishOnlineCount(): Promise<void> {
+    await this.#call(() => this.#scripts.publishCount([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], [ONLINE_COUNT_CHANNEL]));
   }
 
   #runPlayerScript(
@@ -121,7 +156,7 @@ export class ActivityStore {
     const keys = playerKeys(checkPlayerId(playerId));
     return this.#call(() =>
       this.#scripts[name](
-        [keys.session, keys.events, keys.summary, ONLINE_PLAYERS_KEY],
+        [keys.session, keys.events, keys.summary, ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY],
         [
           playerId,
           toStoredTimestamp(now),

@@ -128,8 +128,13 @@ local function push_event(events_key, event_type, timestamp, details_json, max_e
   redis.call('EXPIRE', events_key, ttl)
 end
 
-local function publish_count(online_key, channel)
-  redis.call('PUBLISH', channel, redis.call('SCARD', online_key))
+-- Every change of the online set bumps a version, published with the count,
+-- so a subscriber can tell an older count from a newer one whatever order
+-- its two connections' replies are read in.
+local function publish_count(online_key, version_key, channel)
+  local version = redis.call('INCR', version_key)
+  local count = redis.call('SCARD', online_key)
+  redis.call('PUBLISH', channel, '{"count":' .. count .. ',"version":' .. version .. '}')
 end
 
 -- Moves every item of `additions` to the end of `list` (adding it when new)
@@ -207,7 +212,7 @@ local function complete_session(cfg, session, end_us, end_ts, end_date, reason, 
 
   redis.call('DEL', cfg.session_key)
   if not leave_online and redis.call('SREM', cfg.online_key, cfg.player_id) == 1 then
-    publish_count(cfg.online_key, cfg.channel)
+    publish_count(cfg.online_key, cfg.online_version_key, cfg.channel)
   end
 
   return enc_object({
@@ -230,6 +235,7 @@ local cfg = {
   events_key = KEYS[2],
   summary_key = KEYS[3],
   online_key = KEYS[4],
+  online_version_key = KEYS[5],
   player_id = ARGV[1],
   now_ts = ARGV[2],
   now_us = tonumber(ARGV[3]),
@@ -249,3 +255,4 @@ local FIRST_OWN_ARG = 14
 require_type(cfg.session_key, 'string')
 require_type(cfg.events_key, 'list')
 require_type(cfg.online_key, 'set')
+require_type(cfg.online_version_key, 'string')

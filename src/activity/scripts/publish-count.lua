@@ -1,7 +1,7 @@
--- Publishes the online count. Reading and publishing in one script keeps the
--- message ordered with every other change of the set, so it can never
--- overwrite a newer count on the subscribers' side.
--- KEYS[1] online set; ARGV[1] channel. Returns the count.
-local count = redis.call('SCARD', KEYS[1])
-redis.call('PUBLISH', ARGV[1], count)
-return count
+-- Publishes the online count with its current version (no change, no bump):
+-- heals subscribers that missed a message while disconnected.
+-- KEYS[1] online set, KEYS[2] version; ARGV[1] channel. Returns the message.
+local message = '{"count":' .. redis.call('SCARD', KEYS[1])
+  .. ',"version":' .. (tonumber(redis.call('GET', KEYS[2])) or 0) .. '}'
+redis.call('PUBLISH', ARGV[1], message)
+return message
