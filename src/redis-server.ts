@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import type { Config } from './config.ts';
 
 /**
  * A private, throwaway redis-server (no persistence) on a free local port:
@@ -128,4 +130,47 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 5000):
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error('timed out');
+}
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export interface ResolveRedisOptions {
+  warn: (message: string) => void;
+  /** The redis-server binary to fall back on. */
+  binary?: string;
+}
+
+/**
+ * With REDIS_URL unset and nothing at the default address, a newcomer gets a
+ * private throwaway redis-server (when one is installed) instead of an error.
+ */
+export async function resolveRedis(
+  config: Config,
+  { warn, binary = 'redis-server' }: ResolveRedisOptions,
+): Promise<{ config: Config; localRedis?: LocalRedisServer }> {
+  if (config.redis.explicit || (await redisAnswers(config.redis.url))) return { config };
+  let localRedis: LocalRedisServer;
+  try {
+    localRedis = await LocalRedisServer.start(binary);
+  } catch (error) {
+    throw new Error(
+      `No Redis answered at ${config.redis.url} and no ${binary} could be started (${(error as Error).message.split('\n')[0]}). Set REDIS_URL to a reachable Redis.`,
+    );
+  }
+  warn(
+    `No Redis answered at ${config.redis.url}; started a private throwaway redis-server at ${localRedis.url} (its data goes away on exit). Set REDIS_URL to use your own.`,
+  );
+  return { config: { ...config, redis: { ...config.redis, url: localRedis.url } }, localRedis };
 }
