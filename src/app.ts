@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -8,17 +8,19 @@ import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import { OnlineCountFeed } from './activity/presence.ts';
 import { ActivityStore } from './activity/store.ts';
+import { AuthenticationError, createTokenVerifier } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { GraphQLContext } from './context.ts';
 import { closeRedis, connectRedis, createRedisClient } from './redis.ts';
+import { protectionPlugins } from './protections.ts';
 import { maskError, useInputErrorCodes } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 
 export const GRAPHQL_PATH = '/graphql';
 
 export interface App {
-  readonly yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+  readonly yoga: YogaServerInstance<ServerContext, GraphQLContext>;
   readonly store: ActivityStore;
   readonly onlineCount: OnlineCountFeed;
   readonly redis: Redis;
@@ -27,6 +29,14 @@ export interface App {
   start(port?: number, host?: string): Promise<string>;
   /** Ends open connections and subscriptions, closes the server and Redis. */
   stop(): Promise<void>;
+}
+
+/** What a request brings before the GraphQL context is built. */
+export interface ServerContext {
+  request?: Request;
+  /** The graphql-ws connection_init payload. */
+  connectionParams?: Readonly<Record<string, unknown>> | undefined;
+  params?: unknown;
 }
 
 export interface AppOptions {
@@ -46,15 +56,29 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
   // change), so the command connection doubles as the publisher.
   const pubsub = new RedisPubSub({ publisher: redis, subscriber });
   const onlineCount = new OnlineCountFeed(store, pubsub, subscriber, redis);
-  const context: GraphQLContext = { store, onlineCount };
+  const tokens = createTokenVerifier(config.auth);
 
-  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+  // HTTP and SSE requests carry `Authorization: Bearer …`; graphql-ws
+  // connections carry it in their connection_init payload.
+  const context = async (initial: ServerContext): Promise<GraphQLContext> => {
+    const authorization = initial.request?.headers.get('authorization') ?? initial.connectionParams?.['authorization'];
+    try {
+      const caller = await tokens.callerFrom(typeof authorization === 'string' ? authorization : null);
+      return { store, onlineCount, caller, authError: null };
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      return { store, onlineCount, caller: null, authError: error.message };
+    }
+  };
+
+  const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: () => context,
+    context,
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
     maskedErrors: { maskError },
-    plugins: [useInputErrorCodes()],
+    maxRequestBodySize: config.limits.maxRequestBytes,
+    plugins: [useInputErrorCodes(), ...protectionPlugins(config, clock)],
     logging: config.production ? 'warn' : 'info',
   });
 
@@ -66,21 +90,26 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
+          connectionParams: ctx.connectionParams,
           params: payload,
-        });
-        const args = {
+        } satisfies ServerContext);
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error]; // e.g. over the token limit
+          throw error;
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
-        const errors = validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
       },
     },
     wsServer,

@@ -11,6 +11,13 @@ const environment = z.object({
   REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_MAX_RECONNECT_DELAY_MS: z.coerce.number().int().positive().default(1000),
   GRAPHIQL: z.stringbool().optional(),
+  GRAPHQL_INTROSPECTION: z.stringbool().optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(0),
 });
 
 export interface Config {
@@ -26,6 +33,20 @@ export interface Config {
     maxReconnectDelayMs: number;
   };
   graphiql: boolean;
+  introspection: boolean;
+  auth: {
+    /** HS256 shared secret. */
+    secret?: string;
+    /** JWKS of the game's auth server (RS256 / ES256). */
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  limits: {
+    maxRequestBytes: number;
+    /** Mutations one caller may send per minute on one instance; 0 means no limit. */
+    mutationsPerMinute: number;
+  };
 }
 
 /** Reads the environment once; throws a message that names every bad variable. */
@@ -37,6 +58,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET && !e.JWT_JWKS_URL) {
+    throw new Error(
+      'Invalid configuration:\n  JWT_SECRET or JWT_JWKS_URL is required with NODE_ENV=production (callers authenticate with bearer JWTs)',
+    );
+  }
   return {
     production,
     host: e.HOST,
@@ -49,5 +75,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxReconnectDelayMs: e.REDIS_MAX_RECONNECT_DELAY_MS,
     },
     graphiql: e.GRAPHIQL ?? !production,
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    auth: {
+      ...(e.JWT_SECRET ? { secret: e.JWT_SECRET } : {}),
+      ...(e.JWT_JWKS_URL ? { jwksUrl: e.JWT_JWKS_URL } : {}),
+      ...(e.JWT_ISSUER ? { issuer: e.JWT_ISSUER } : {}),
+      ...(e.JWT_AUDIENCE ? { audience: e.JWT_AUDIENCE } : {}),
+    },
+    limits: {
+      maxRequestBytes: e.MAX_REQUEST_BYTES,
+      mutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+    },
   };
 }

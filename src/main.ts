@@ -1,11 +1,14 @@
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { withDevelopmentAuth } from './dev-auth.ts';
 import { resolveRedis } from './redis-server.ts';
 
 /** Entry point: configuration → Redis → app → listen; SIGTERM/SIGINT stop it. */
 
 async function main(): Promise<void> {
-  const { config, localRedis } = await resolveRedis(loadConfig(), { warn: console.warn });
+  const { config, localRedis } = await resolveRedis(await withDevelopmentAuth(loadConfig(), console.info), {
+    warn: console.warn,
+  });
   const app = createApp(config);
   const url = await app.start();
   console.info(`Player Activity API listening on ${url}`);

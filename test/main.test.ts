@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken } from '../src/auth.ts';
 import { loadConfig } from '../src/config.ts';
 import { freePort, LocalRedisServer, resolveRedis } from '../src/redis-server.ts';
+import { TEST_JWT_SECRET } from './support/harness.ts';
 
 /** `npm start` as a user runs it: the real entry point in a child process. */
 
@@ -30,12 +32,15 @@ function startMain(env: Record<string, string>) {
 describe('the entry point', () => {
   it('serves GraphQL on PORT and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const main = startMain({ PORT: String(port), REDIS_URL: redisServer.url });
+    const main = startMain({ PORT: String(port), REDIS_URL: redisServer.url, JWT_SECRET: TEST_JWT_SECRET });
     await expect.poll(main.output, { timeout: 10_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
 
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'admin' })}`,
+      },
       body: JSON.stringify({ query: '{ onlinePlayerCount }' }),
     });
     expect(await response.json()).toEqual({ data: { onlinePlayerCount: 0 } });

@@ -84,9 +84,15 @@ function collect(
   return feed;
 }
 
+/** Live dashboards run in the admin UI. */
+const dashboardToken = () => service.token({ role: 'admin', subject: 'dashboard' });
+
 /** A subscriber over GraphQL over SSE, through the real HTTP port. */
 async function openSseFeed(): Promise<CountFeed> {
-  const executor = buildHTTPExecutor({ endpoint: service.url });
+  const executor = buildHTTPExecutor({
+    endpoint: service.url,
+    headers: { authorization: `Bearer ${await dashboardToken()}`, 'x-graphql-yoga-csrf': '1' },
+  });
   const result = await executor({ document: OnlineCountChanges });
   if (!(Symbol.asyncIterator in result)) throw new Error(`expected a stream, got ${JSON.stringify(result)}`);
   return collect(result[Symbol.asyncIterator]());
@@ -94,7 +100,12 @@ async function openSseFeed(): Promise<CountFeed> {
 
 /** A subscriber over graphql-ws, with a WebSocket client of its own. */
 function openWsFeed(): CountFeed {
-  const client = createClient({ url: service.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({
+    url: service.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: async () => ({ authorization: `Bearer ${await dashboardToken()}` }),
+  });
   const iterator = client.iterate<OnlineCountChangesSubscription>({ query: print(OnlineCountChanges) });
   return collect(iterator, async () => {
     await iterator.return?.();

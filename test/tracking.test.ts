@@ -395,7 +395,10 @@ describe('bad input', () => {
     const before = await dump();
     const response = await service.app.yoga.fetch('http://yoga/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await service.token({ role: 'service' })}`,
+      },
       body: JSON.stringify({
         query: 'mutation { trackActivity(playerId: "p-1", eventType: TRADE_BUY, details: { total_value: 1e400 }) { session { tradeVolume } } }',
       }),

@@ -1,5 +1,5 @@
 import type { DailyStats } from '../activity/records.ts';
-import { builder } from './builder.ts';
+import { builder, readPlayer } from './builder.ts';
 
 const DailyStatsRef = builder.objectRef<DailyStats>('DailyStats').implement({
   description: 'Sessions completed on one UTC day (kept 14 days).',
@@ -23,6 +23,7 @@ builder.queryField('dailyStats', (t) =>
       playerId: t.arg.id({ required: true }),
       date: t.arg({ type: 'Date', description: "Today's UTC date when left out." }),
     },
+    authScopes: (_root, { playerId }) => readPlayer(playerId),
     resolve: (_root, { playerId, date }, { store }) => store.getDailyStats(playerId, date),
   }),
 );

@@ -5,7 +5,10 @@ import { InvalidInputError, StoreUnavailableError } from '../activity/errors.ts'
 
 export const ErrorCode = {
   badUserInput: 'BAD_USER_INPUT',
+  unauthenticated: 'UNAUTHENTICATED',
+  forbidden: 'FORBIDDEN',
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
+  rateLimited: 'RATE_LIMITED',
 } as const;
 
 /** The GraphQL face of the Redis layer's expected failures; null for anything else. */

@@ -1,6 +1,6 @@
 import { EVENT_TYPES, type ActivityEvent, type EventType } from '../activity/records.ts';
 import type { TrackedActivity } from '../activity/store.ts';
-import { builder } from './builder.ts';
+import { actAsPlayer, builder, readPlayer } from './builder.ts';
 import { PlayerSessionRef } from './session.ts';
 
 const DEFAULT_EVENTS_LIMIT = 50;
@@ -39,6 +39,7 @@ builder.queryField('recentEvents', (t) =>
       playerId: t.arg.id({ required: true }),
       limit: t.arg.int({ defaultValue: DEFAULT_EVENTS_LIMIT, description: 'From 1 to 500.' }),
     },
+    authScopes: (_root, { playerId }) => readPlayer(playerId),
     resolve: (_root, { playerId, limit }, { store }) =>
       store.getRecentEvents(playerId, limit ?? DEFAULT_EVENTS_LIMIT),
   }),
@@ -54,6 +55,7 @@ builder.mutationField('trackActivity', (t) =>
       eventType: t.arg({ type: ActivityEventTypeEnum, required: true }),
       details: t.arg({ type: 'JSONObject', description: 'At most 16 KiB of JSON.' }),
     },
+    authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId, eventType, details }, { store }) =>
       store.trackActivity(playerId, eventType, details),
   }),

@@ -9,6 +9,8 @@ builder.queryField('onlinePlayerCount', (t) =>
 
 builder.queryField('onlinePlayerIds', (t) =>
   t.idList({
+    description: 'Who has an open session (not for player tokens).',
+    authScopes: { service: true, admin: true },
     resolve: (_root, _args, { store }) => store.getOnlinePlayerIds(),
   }),
 );

@@ -1,5 +1,5 @@
 import type { CompletedSession, PlayerSession } from '../activity/records.ts';
-import { builder } from './builder.ts';
+import { actAsPlayer, builder, readPlayer } from './builder.ts';
 
 export const PlayerSessionRef = builder.objectRef<PlayerSession>('PlayerSession').implement({
   description: 'An open session: counters since login.',
@@ -38,6 +38,7 @@ builder.queryField('playerSession', (t) =>
     nullable: true,
     description: 'The open session, or null when the player is offline or the session expired.',
     args: { playerId: t.arg.id({ required: true }) },
+    authScopes: (_root, { playerId }) => readPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.getSession(playerId),
   }),
 );
@@ -48,6 +49,7 @@ builder.mutationField('trackLogin', (t) =>
     description:
       'Opens a session. An open session is first completed as a logout ending at its last activity.',
     args: { playerId: t.arg.id({ required: true }) },
+    authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.trackLogin(playerId),
   }),
 );
@@ -59,6 +61,7 @@ builder.mutationField('trackLogout', (t) =>
     description:
       'Completes the open session into the summary and daily records. Null, and nothing changed, when no session is open.',
     args: { playerId: t.arg.id({ required: true }) },
+    authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.trackLogout(playerId),
   }),
 );

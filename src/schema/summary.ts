@@ -1,5 +1,5 @@
 import type { PlayerSummary } from '../activity/records.ts';
-import { builder } from './builder.ts';
+import { builder, readPlayer } from './builder.ts';
 
 const PlayerSummaryRef = builder.objectRef<PlayerSummary>('PlayerSummary').implement({
   description: 'Totals over the sessions completed in the last 30 days of activity.',
@@ -24,6 +24,7 @@ builder.queryField('playerSummary', (t) =>
     type: PlayerSummaryRef,
     description: 'Zeroed when the player has no summary.',
     args: { playerId: t.arg.id({ required: true }) },
+    authScopes: (_root, { playerId }) => readPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.getSummary(playerId),
   }),
 );

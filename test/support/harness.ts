@@ -3,9 +3,17 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import { Redis } from 'ioredis';
 import { createApp, type App } from '../../src/app.ts';
+import { mintToken, type TokenRequest } from '../../src/auth.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { LocalRedisServer } from '../../src/redis-server.ts';
 import { ManualClock } from './clock.ts';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
+
+type Run = <TData, TVariables extends Record<string, unknown>>(
+  document: TypedDocumentNode<TData, TVariables>,
+  ...variables: TVariables extends Record<string, never> ? [] : [TVariables]
+) => Promise<ExecutionResult<TData>>;
 
 export interface TestService {
   app: App;
@@ -14,11 +22,12 @@ export interface TestService {
   redisServer: LocalRedisServer;
   /** A plain connection for looking at (and arranging) what Redis holds. */
   redis: Redis;
-  /** Runs a typed operation in-process through yoga.fetch. */
-  run<TData, TVariables extends Record<string, unknown>>(
-    document: TypedDocumentNode<TData, TVariables>,
-    ...variables: TVariables extends Record<string, never> ? [] : [TVariables]
-  ): Promise<ExecutionResult<TData>>;
+  /** Runs a typed operation in-process through yoga.fetch, as the game server (a service token). */
+  run: Run;
+  /** Runs operations with another token (or none: `null`). */
+  as(token: string | null): { run: Run };
+  /** A token for this service's secret; `Bearer …` goes in the Authorization header. */
+  token(request: TokenRequest): Promise<string>;
   /** The endpoint on a real port, for clients that need one (SSE over HTTP, graphql-ws). */
   url: string;
   /** Empties this test file's own Redis. */
@@ -41,6 +50,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     REDIS_COMMAND_TIMEOUT_MS: '500',
     REDIS_CONNECT_TIMEOUT_MS: '500',
     REDIS_MAX_RECONNECT_DELAY_MS: '100',
+    JWT_SECRET: TEST_JWT_SECRET,
     ...options.env,
   });
   const clock = new ManualClock();
@@ -49,7 +59,19 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const redis = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on('error', () => {});
   await redis.connect();
-  const executor = buildHTTPExecutor({ fetch: app.yoga.fetch, endpoint: 'http://yoga/graphql' });
+
+  const token = (request: TokenRequest) => mintToken(config.auth.secret ?? TEST_JWT_SECRET, request);
+  const runnerFor = (bearer: string | null): Run => {
+    const executor = buildHTTPExecutor({
+      fetch: app.yoga.fetch,
+      endpoint: 'http://yoga/graphql',
+      // Subscriptions go out as GET (SSE); CSRF prevention wants this header on those.
+      headers: { 'x-graphql-yoga-csrf': '1', ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }) },
+    });
+    return async (document, ...variables) =>
+      (await executor({ document: document as DocumentNode, variables: variables[0] })) as ExecutionResult<never>;
+  };
+  const run = runnerFor(await token({ role: 'service', subject: 'game-server' }));
 
   return {
     app,
@@ -57,8 +79,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     clock,
     redisServer,
     redis,
-    run: async (document, ...variables) =>
-      (await executor({ document: document as DocumentNode, variables: variables[0] })) as ExecutionResult<never>,
+    run,
+    as: (bearer) => ({ run: runnerFor(bearer) }),
+    token,
     url,
     reset: async () => {
       await redis.flushall();
