@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
  * The Lua scripts that apply each tracked call atomically in one round trip.
@@ -7,15 +7,23 @@ import type { Redis } from 'ioredis';
  * not cached them yet (first call, or after a Redis restart).
  */
 
-export type ScriptRunner = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+type ScriptArgs = readonly (string | number)[];
+
+export interface Script {
+  run(keys: readonly string[], args: ScriptArgs): Promise<unknown>;
+  /** Adds a run to a pipeline; its reply comes from the pipeline's exec(). */
+  queue(pipeline: ChainableCommander, keys: readonly string[], args: ScriptArgs): void;
+}
 
 export interface ActivityScripts {
-  login: ScriptRunner;
-  activity: ScriptRunner;
-  logout: ScriptRunner;
-  publishCount: ScriptRunner;
-  onlineCount: ScriptRunner;
+  login: Script;
+  activity: Script;
+  logout: Script;
+  publishCount: Script;
+  onlineCount: Script;
 }
+
+type ScriptCommand = (...args: (string | number)[]) => unknown;
 
 const readScript = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
@@ -23,14 +31,19 @@ const PLAYER_SCRIPT_KEYS = 5;
 
 export function defineActivityScripts(redis: Redis): ActivityScripts {
   const lib = readScript('lib');
-  const define = (name: string, lua: string, numberOfKeys: number): ScriptRunner => {
+  const define = (name: string, lua: string, numberOfKeys: number): Script => {
     const commandName = `activity_${name.replace('-', '_')}`;
     redis.defineCommand(commandName, { lua, numberOfKeys });
-    const command = (redis as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>)[
-      commandName
-    ];
-    if (!command) throw new Error(`script ${name} was not defined`);
-    return (keys, args) => command.call(redis, ...keys, ...args);
+    // defineCommand adds the command to the client and to its pipelines.
+    const commandOf = (target: object) => {
+      const command = (target as Record<string, ScriptCommand | undefined>)[commandName];
+      if (!command) throw new Error(`script ${name} was not defined`);
+      return command;
+    };
+    return {
+      run: (keys, args) => commandOf(redis).call(redis, ...keys, ...args) as Promise<unknown>,
+      queue: (pipeline, keys, args) => void commandOf(pipeline).call(pipeline, ...keys, ...args),
+    };
   };
   const playerScript = (name: string) => define(name, `${lib}\n${readScript(name)}`, PLAYER_SCRIPT_KEYS);
   return {

@@ -48,6 +48,14 @@ function safeJson(text: string): unknown {
   }
 }
 
+export const MAX_BATCH_EVENTS = 500;
+
+export interface ActivityInput {
+  playerId: string;
+  eventType: string;
+  details?: unknown;
+}
+
 export interface TrackedActivity {
   event: ActivityEvent;
   /** The session after the update; null when the player had no open session. */
@@ -80,20 +88,57 @@ export class ActivityStore {
   }
 
   async trackActivity(playerId: string, eventType: string, details?: unknown): Promise<TrackedActivity> {
-    checkPlayerId(playerId);
-    const effect = checkActivity(eventType, details);
+    const [tracked] = await this.trackActivities([{ playerId, eventType, details }]);
+    return tracked!;
+  }
+
+  /**
+   * Records up to 500 events in one round trip (a pipeline of activity
+   * scripts), in the order given, so one player's events apply in order.
+   * The whole batch is checked first: one bad event and nothing is sent.
+   * Each event is atomic; if Redis fails mid-batch, the events before the
+   * failure may have been applied.
+   */
+  async trackActivities(inputs: readonly ActivityInput[]): Promise<TrackedActivity[]> {
+    if (inputs.length > MAX_BATCH_EVENTS) {
+      throw new InvalidInputError('events', `at most ${MAX_BATCH_EVENTS} events per call`);
+    }
+    const checked = inputs.map((input, index) => {
+      try {
+        return { playerId: checkPlayerId(input.playerId), effect: checkActivity(input.eventType, input.details) };
+      } catch (error) {
+        if (!(error instanceof InvalidInputError) || inputs.length === 1) throw error;
+        throw new InvalidInputError(`events[${index}].${error.field}`, `events[${index}]: ${error.message}`);
+      }
+    });
     const now = this.#clock.now();
-    const raw = await this.#runPlayerScript('activity', playerId, [
-      effect.eventType,
-      effect.detailsJson,
-      effect.tradeValue === null ? '' : String(effect.tradeValue),
-      effect.isCombat ? '1' : '0',
-      effect.sector ?? '',
-    ], now);
-    return {
-      event: { eventType: effect.eventType, timestamp: now, details: JSON.parse(effect.detailsJson) },
-      session: typeof raw === 'string' ? decodeSession(raw) : null,
-    };
+    const calls = checked.map(({ playerId, effect }) =>
+      this.#playerScriptCall(playerId, now, [
+        effect.eventType,
+        effect.detailsJson,
+        effect.tradeValue === null ? '' : String(effect.tradeValue),
+        effect.isCombat ? '1' : '0',
+        effect.sector ?? '',
+      ]),
+    );
+    const replies =
+      calls.length === 1
+        ? [await this.#call(() => this.#scripts.activity.run(calls[0]!.keys, calls[0]!.args))]
+        : await this.#call(async () => {
+            const pipeline = this.#redis.pipeline();
+            for (const { keys, args } of calls) this.#scripts.activity.queue(pipeline, keys, args);
+            const results = (await pipeline.exec()) ?? [];
+            const failure = results.find(([error]) => error)?.[0];
+            if (failure) throw failure;
+            return results.map(([, reply]) => reply);
+          });
+    return checked.map(({ effect }, index) => {
+      const reply = replies[index];
+      return {
+        event: { eventType: effect.eventType, timestamp: now, details: effect.details },
+        session: typeof reply === 'string' ? decodeSession(reply) : null,
+      };
+    });
   }
 
   /** Completes the open session; null (and nothing written) when there is none. */
@@ -138,43 +183,42 @@ export class ActivityStore {
 
   /** The count with the version of the online set it belongs to, read together. */
   async getVersionedOnlineCount(): Promise<VersionedCount> {
-    const raw = await this.#call(() => this.#scripts.onlineCount([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], []));
+    const raw = await this.#call(() => this.#scripts.onlineCount.run([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], []));
     return decodeVersionedCount(raw) ?? { count: 0, version: 0 };
   }
 
   /** Publishes the current count and version again, for subscribers that may have missed a change. */
   async publishOnlineCount(): Promise<void> {
-    await this.#call(() => this.#scripts.publishCount([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], [ONLINE_COUNT_CHANNEL]));
+    await this.#call(() => this.#scripts.publishCount.run([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], [ONLINE_COUNT_CHANNEL]));
   }
 
-  #runPlayerScript(
-    name: 'login' | 'activity' | 'logout',
-    playerId: string,
-    ownArgs: readonly (string | number)[],
-    now: Date = this.#clock.now(),
-  ): Promise<unknown> {
-    const keys = playerKeys(checkPlayerId(playerId));
-    return this.#call(() =>
-      this.#scripts[name](
-        [keys.session, keys.events, keys.summary, ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY],
-        [
-          playerId,
-          toStoredTimestamp(now),
-          epochMicros(now),
-          utcDay(now),
-          keys.dailyPrefix,
-          ONLINE_COUNT_CHANNEL,
-          TTL_SECONDS.session,
-          TTL_SECONDS.events,
-          TTL_SECONDS.summary,
-          TTL_SECONDS.daily,
-          LIMITS.maxEvents,
-          LIMITS.maxSessionSectors,
-          LIMITS.maxSummarySectors,
-          ...ownArgs,
-        ],
-      ),
-    );
+  #runPlayerScript(name: 'login' | 'logout', playerId: string, ownArgs: readonly (string | number)[]): Promise<unknown> {
+    const { keys, args } = this.#playerScriptCall(checkPlayerId(playerId), this.#clock.now(), ownArgs);
+    return this.#call(() => this.#scripts[name].run(keys, args));
+  }
+
+  /** KEYS and ARGV of a per-player script: the layout lib.lua reads. */
+  #playerScriptCall(playerId: string, now: Date, ownArgs: readonly (string | number)[]) {
+    const keys = playerKeys(playerId);
+    return {
+      keys: [keys.session, keys.events, keys.summary, ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY],
+      args: [
+        playerId,
+        toStoredTimestamp(now),
+        epochMicros(now),
+        utcDay(now),
+        keys.dailyPrefix,
+        ONLINE_COUNT_CHANNEL,
+        TTL_SECONDS.session,
+        TTL_SECONDS.events,
+        TTL_SECONDS.summary,
+        TTL_SECONDS.daily,
+        LIMITS.maxEvents,
+        LIMITS.maxSessionSectors,
+        LIMITS.maxSummarySectors,
+        ...ownArgs,
+      ],
+    };
   }
 
   async #call<T>(command: () => Promise<T>): Promise<T> {

@@ -41,6 +41,7 @@ export function checkDate(date: string): string {
 /** What an activity adds to a session, worked out from its details before the script runs. */
 export interface ActivityEffect {
   eventType: GameplayEventType;
+  details: EventDetails;
   detailsJson: string;
   /** Value added to trade_volume; null unless the event is a trade. */
   tradeValue: number | null;
@@ -63,6 +64,7 @@ export function checkActivity(eventType: string, details: unknown): ActivityEffe
   }
   return {
     eventType: eventType as GameplayEventType,
+    details: checkedDetails,
     detailsJson,
     tradeValue: TRADE_TYPES.has(eventType) ? tradeValueOf(checkedDetails) : null,
     isCombat: COMBAT_TYPES.has(eventType),

@@ -9,14 +9,14 @@ import { ErrorCode } from './errors.ts';
  * Scopes a caller can hold (see README, "Authentication"):
  * - authenticated: any verified token;
  * - player / service / admin: the token's role;
- * - playerSelf(id): a player token whose player_id is id.
+ * - playerSelf(ids): a player token whose player_id is the id (or every one of the ids).
  */
 interface AuthScopes {
   authenticated: boolean;
   player: boolean;
   service: boolean;
   admin: boolean;
-  playerSelf: string;
+  playerSelf: string | readonly string[];
 }
 
 export const builder = new SchemaBuilder<{
@@ -39,7 +39,8 @@ export const builder = new SchemaBuilder<{
       player: caller?.role === 'player',
       service: caller?.role === 'service',
       admin: caller?.role === 'admin',
-      playerSelf: (playerId) => caller?.role === 'player' && caller.playerId === playerId,
+      playerSelf: (playerIds) =>
+        caller?.role === 'player' && [playerIds].flat().every((playerId) => playerId === caller.playerId),
     }),
     unauthorizedError: (_parent, { caller, authError }) =>
       caller === null
@@ -58,7 +59,7 @@ builder.queryType({ authScopes: { authenticated: true } });
 builder.mutationType({ authScopes: { authenticated: true } });
 builder.subscriptionType({ authScopes: { authenticated: true } });
 
-/** Who may act for a player: the player itself, or the game server. */
-export const actAsPlayer = (playerId: string) => ({ service: true, playerSelf: playerId });
+/** Who may act for a player (or players): the player itself, or the game server. */
+export const actAsPlayer = (playerIds: string | readonly string[]) => ({ service: true, playerSelf: playerIds });
 /** Who may read a player's data: the player itself, the game server and admins. */
 export const readPlayer = (playerId: string) => ({ service: true, admin: true, playerSelf: playerId });

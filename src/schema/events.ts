@@ -1,5 +1,5 @@
 import { EVENT_TYPES, type ActivityEvent, type EventType } from '../activity/records.ts';
-import type { TrackedActivity } from '../activity/store.ts';
+import { MAX_BATCH_EVENTS, type TrackedActivity } from '../activity/store.ts';
 import { actAsPlayer, builder, readPlayer } from './builder.ts';
 import { PlayerSessionRef } from './session.ts';
 
@@ -58,5 +58,23 @@ builder.mutationField('trackActivity', (t) =>
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId, eventType, details }, { store }) =>
       store.trackActivity(playerId, eventType, details),
+  }),
+);
+
+const ActivityInputRef = builder.inputType('ActivityInput', {
+  fields: (t) => ({
+    playerId: t.id({ required: true }),
+    eventType: t.field({ type: ActivityEventTypeEnum, required: true }),
+    details: t.field({ type: 'JSONObject', description: 'At most 16 KiB of JSON.' }),
+  }),
+});
+
+builder.mutationField('trackActivities', (t) =>
+  t.field({
+    type: [TrackActivityResultRef],
+    description: `Records up to ${MAX_BATCH_EVENTS} gameplay events in one call, in order (a game server's batch). The whole batch is checked first: one bad event and nothing is written (the error names its index).`,
+    args: { events: t.arg({ type: [ActivityInputRef], required: true }) },
+    authScopes: (_root, { events }) => actAsPlayer(events.map((event) => event.playerId)),
+    resolve: (_root, { events }, { store }) => store.trackActivities(events),
   }),
 );

@@ -24,6 +24,7 @@ type Documents = {
     "\n  query DailyStats($playerId: ID!, $date: Date) {\n    dailyStats(playerId: $playerId, date: $date) {\n      playerId\n      date\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n    }\n  }\n": typeof types.DailyStatsDocument,
     "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n": typeof types.OnlinePlayersDocument,
     "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": typeof types.OnlineCountChangesDocument,
+    "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n": typeof types.TrackActivitiesDocument,
 };
 const documents: Documents = {
     "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.TrackLoginDocument,
@@ -36,6 +37,7 @@ const documents: Documents = {
     "\n  query DailyStats($playerId: ID!, $date: Date) {\n    dailyStats(playerId: $playerId, date: $date) {\n      playerId\n      date\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n    }\n  }\n": types.DailyStatsDocument,
     "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n": types.OnlinePlayersDocument,
     "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": types.OnlineCountChangesDocument,
+    "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n": types.TrackActivitiesDocument,
 };
 
 /**
@@ -92,6 +94,10 @@ export function graphql(source: "\n  query OnlinePlayers {\n    onlinePlayerCoun
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n"): (typeof documents)["\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

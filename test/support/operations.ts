@@ -131,3 +131,21 @@ export const OnlineCountChanges = graphql(`
     onlinePlayerCount
   }
 `);
+
+export const TrackActivities = graphql(`
+  mutation TrackActivities($events: [ActivityInput!]!) {
+    trackActivities(events: $events) {
+      event {
+        eventType
+        timestamp
+        details
+      }
+      session {
+        playerId
+        actionsCount
+        tradeVolume
+        sectorsVisited
+      }
+    }
+  }
+`);
