@@ -12,8 +12,12 @@ import { AuthenticationError, createTokenVerifier } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { GraphQLContext } from './context.ts';
-import { closeRedis, connectRedis, createRedisClient } from './redis.ts';
+import { createOpsRoutes } from './http/ops-routes.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { ServiceMetrics } from './observability/metrics.ts';
+import { useRequestLog } from './observability/request-log.ts';
 import { protectionPlugins } from './protections.ts';
+import { closeRedis, connectRedis, createRedisClient } from './redis.ts';
 import { maskError, useInputErrorCodes } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 
@@ -25,9 +29,15 @@ export interface App {
   readonly onlineCount: OnlineCountFeed;
   readonly redis: Redis;
   readonly subscriber: Redis;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
   /** Connects to Redis and listens; resolves with the GraphQL endpoint's URL. */
   start(port?: number, host?: string): Promise<string>;
-  /** Ends open connections and subscriptions, closes the server and Redis. */
+  /**
+   * Graceful stop: refuses new connections and reports not ready, completes
+   * every subscription (SSE and WebSocket), lets requests in flight finish
+   * for up to SHUTDOWN_GRACE_MS, then closes what is left and quits Redis.
+   */
   stop(): Promise<void>;
 }
 
@@ -41,22 +51,42 @@ export interface ServerContext {
 
 export interface AppOptions {
   clock?: Clock;
+  logger?: Logger;
 }
 
-export function createApp(config: Config, { clock = systemClock }: AppOptions = {}): App {
+export function createApp(
+  config: Config,
+  { clock = systemClock, logger = createLogger(config.logLevel) }: AppOptions = {},
+): App {
   const redis = createRedisClient(config.redis, 'activity-commands');
   const subscriber = createRedisClient(config.redis, 'activity-subscriber');
-  // Errors surface on the calls that hit them; without listeners ioredis
-  // would also print every reconnection failure.
-  redis.on('error', () => {});
-  subscriber.on('error', () => {});
 
-  const store = new ActivityStore(redis, clock);
+  const store = new ActivityStore(redis, clock, {
+    onUnavailable: () => metrics.redisFailures.inc({ connection: 'commands' }),
+  });
   // Every publish happens inside the Lua scripts (atomically with the set
   // change), so the command connection doubles as the publisher.
   const pubsub = new RedisPubSub({ publisher: redis, subscriber });
   const onlineCount = new OnlineCountFeed(store, pubsub, subscriber, redis);
   const tokens = createTokenVerifier(config.auth);
+  const metrics = new ServiceMetrics({
+    onlinePlayers: () => store.getOnlineCount(),
+    openSubscriptions: () => onlineCount.openFeeds,
+  });
+  // Failed calls surface as errors on the calls themselves; the connection
+  // errors behind them are counted and logged once per state change.
+  for (const [connection, client] of [
+    ['commands', redis],
+    ['subscriber', subscriber],
+  ] as const) {
+    client.on('error', (error: Error) => {
+      metrics.redisFailures.inc({ connection });
+      logger.debug({ connection, err: error.message }, 'redis connection error');
+    });
+    client.on('end', () => logger.debug({ connection }, 'redis connection closed'));
+    client.on('reconnecting', () => logger.warn({ connection }, 'redis connection lost, reconnecting'));
+    client.on('ready', () => logger.info({ connection }, 'redis connection ready'));
+  }
 
   // HTTP and SSE requests carry `Authorization: Bearer …`; graphql-ws
   // connections carry it in their connection_init payload.
@@ -78,14 +108,39 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
     maskedErrors: { maskError },
     maxRequestBodySize: config.limits.maxRequestBytes,
-    plugins: [useInputErrorCodes(), ...protectionPlugins(config, clock)],
-    logging: config.production ? 'warn' : 'info',
+    plugins: [useRequestLog(logger), metrics.plugin(), useInputErrorCodes(), ...protectionPlugins(config, clock)],
+    logging: {
+      debug: (...args) => logger.debug(args),
+      info: (...args) => logger.info(args),
+      warn: (...args) => logger.warn(args),
+      error: (...args) => logger.error(args[0] instanceof Error ? { err: args[0] } : args, 'graphql error'),
+    },
   });
 
-  const server: Server = createServer(yoga);
+  let accepting = true;
+  const opsRoutes = createOpsRoutes({ redis, subscriber, registry: metrics.registry, accepting: () => accepting });
+  const server: Server = createServer((req, res) => {
+    opsRoutes(req, res).then(
+      (handled) => {
+        if (!handled) void yoga(req, res);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'ops route failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      },
+    );
+  });
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // Open graphql-ws connections, to wait for their subscriptions to complete on shutdown.
+  const wsConnections = new Set<{ subscriptions: Record<string, unknown> }>();
   const wsHandle = useServer(
     {
+      onConnect: (ctx) => {
+        wsConnections.add(ctx);
+      },
+      onClose: (ctx) => {
+        wsConnections.delete(ctx);
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
@@ -137,12 +192,29 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
       const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
       return `http://${shownHost}:${address.port}${GRAPHQL_PATH}`;
     },
+    metrics,
+    logger,
     async stop() {
+      accepting = false;
       if (started) {
-        await wsHandle.dispose(); // completes WebSocket subscriptions and closes sockets
-        server.closeAllConnections(); // ends open SSE streams and idle keep-alive sockets
-        await new Promise<void>((resolve) => server.close(() => resolve()));
         started = false;
+        const deadline = Date.now() + config.shutdownGraceMs;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Complete every subscription: SSE streams send `complete` and end,
+        // graphql-ws sends `complete` for each; then close the sockets (1001).
+        onlineCount.endAll();
+        const subscriptionsDone = () =>
+          onlineCount.openFeeds === 0 &&
+          [...wsConnections].every((connection) => Object.keys(connection.subscriptions).length === 0);
+        while (!subscriptionsDone() && Date.now() < deadline) await sleep(10);
+        await wsHandle.dispose();
+        // Requests in flight finish; each connection is closed once idle.
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
+        const grace = setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now()));
+        server.closeIdleConnections();
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(grace);
       }
       wsServer.close();
       onlineCount.stop();
@@ -150,6 +222,8 @@ export function createApp(config: Config, { clock = systemClock }: AppOptions = 
     },
   };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Yoga's enveloped execute/subscribe, handed to graphql-ws through rootValue. */
 interface EnvelopedRoot {

@@ -18,6 +18,8 @@ const environment = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
 });
 
 export interface Config {
@@ -34,6 +36,9 @@ export interface Config {
   };
   graphiql: boolean;
   introspection: boolean;
+  logLevel: string;
+  /** How long a graceful stop lets requests in flight finish. */
+  shutdownGraceMs: number;
   auth: {
     /** HS256 shared secret. */
     secret?: string;
@@ -76,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     auth: {
       ...(e.JWT_SECRET ? { secret: e.JWT_SECRET } : {}),
       ...(e.JWT_JWKS_URL ? { jwksUrl: e.JWT_JWKS_URL } : {}),

@@ -1,29 +1,44 @@
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { withDevelopmentAuth } from './dev-auth.ts';
+import { createLogger } from './observability/logger.ts';
 import { resolveRedis } from './redis-server.ts';
 
-/** Entry point: configuration → Redis → app → listen; SIGTERM/SIGINT stop it. */
+/** Entry point: configuration → Redis → app → listen; SIGTERM/SIGINT stop it gracefully. */
+
+const HARD_STOP_MS = 10_000;
 
 async function main(): Promise<void> {
-  const { config, localRedis } = await resolveRedis(await withDevelopmentAuth(loadConfig(), console.info), {
-    warn: console.warn,
-  });
-  const app = createApp(config);
+  const initial = loadConfig();
+  const logger = createLogger(initial.logLevel);
+  const { config, localRedis } = await resolveRedis(
+    await withDevelopmentAuth(initial, (message) => logger.info(message)),
+    { warn: (message) => logger.warn(message) },
+  );
+  const app = createApp(config, { logger });
   const url = await app.start();
-  console.info(`Player Activity API listening on ${url}`);
+  logger.info({ url }, `Player Activity API listening on ${url}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.info(`${signal} received, shutting down`);
+    logger.info({ signal }, `${signal} received, shutting down`);
+    // Whatever hangs, the process is gone within HARD_STOP_MS.
+    setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, HARD_STOP_MS).unref();
     await app.stop();
     await localRedis?.stop();
+    logger.info('stopped');
+    logger.flush();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // A bug must not take the service down silently; log it and keep serving.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 }
 
 main().catch((error: unknown) => {

@@ -20,7 +20,8 @@ export class OnlineCountFeed {
   readonly #pubsub: RedisPubSub;
   readonly #subscriber: Redis;
   readonly #commands: Redis;
-  readonly #feeds = new Set<(update: VersionedCount) => void>();
+  /** Each open feed's delivery function, with the function that ends it. */
+  readonly #feeds = new Map<(update: VersionedCount) => void, () => void>();
   #subscribed = false;
   #healPending = false;
   #healTimer: NodeJS.Timeout | undefined;
@@ -52,6 +53,11 @@ export class OnlineCountFeed {
     this.#commands.off('ready', this.#heal);
   }
 
+  /** Completes every open feed (shutdown). */
+  endAll(): void {
+    for (const end of this.#feeds.values()) end();
+  }
+
   /** How many feeds are open in this process. */
   get openFeeds(): number {
     return this.#feeds.size;
@@ -78,7 +84,7 @@ export class OnlineCountFeed {
         latest = update;
         void push(update.count);
       };
-      this.#feeds.add(deliver);
+      this.#feeds.set(deliver, () => stop());
       try {
         deliver(await this.#store.getVersionedOnlineCount());
         await stop;
@@ -93,7 +99,7 @@ export class OnlineCountFeed {
   #dispatch(message: unknown): void {
     const update = decodeVersionedCount(message);
     if (!update) return;
-    for (const deliver of this.#feeds) deliver(update);
+    for (const deliver of this.#feeds.keys()) deliver(update);
   }
 
   readonly #requestHeal = (): void => {

@@ -69,15 +69,22 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY
  * The Redis layer: key names, TTLs, JSON shapes and the atomic scripts.
  * Every tracked call is one script run; input is checked before anything is sent.
  */
+export interface StoreHooks {
+  /** Called for every call that failed because Redis was unusable. */
+  onUnavailable?: (error: unknown) => void;
+}
+
 export class ActivityStore {
   readonly #redis: Redis;
   readonly #clock: Clock;
   readonly #scripts: ActivityScripts;
+  readonly #hooks: StoreHooks;
 
-  constructor(redis: Redis, clock: Clock) {
+  constructor(redis: Redis, clock: Clock, hooks: StoreHooks = {}) {
     this.#redis = redis;
     this.#clock = clock;
     this.#scripts = defineActivityScripts(redis);
+    this.#hooks = hooks;
   }
 
   async trackLogin(playerId: string): Promise<PlayerSession> {
@@ -227,6 +234,7 @@ export class ActivityStore {
     } catch (error) {
       if (error instanceof InvalidInputError) throw error;
       if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) throw error;
+      this.#hooks.onUnavailable?.(error);
       throw new StoreUnavailableError(error);
     }
   }

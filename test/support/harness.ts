@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { createApp, type App } from '../../src/app.ts';
 import { mintToken, type TokenRequest } from '../../src/auth.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import type { Logger } from '../../src/observability/logger.ts';
 import { LocalRedisServer } from '../../src/redis-server.ts';
 import { ManualClock } from './clock.ts';
 
@@ -39,6 +40,8 @@ export interface TestServiceOptions {
   /** Share a running server (several API instances on one Redis). */
   redisServer?: LocalRedisServer;
   env?: Record<string, string>;
+  /** Where the app logs (silent by default). */
+  logger?: Logger;
 }
 
 /** A redis-server of this test file's own, and the app on top of it. */
@@ -54,7 +57,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...options.env,
   });
   const clock = new ManualClock();
-  const app = createApp(config, { clock });
+  const app = createApp(config, { clock, ...(options.logger ? { logger: options.logger } : {}) });
   const url = await app.start(0, '127.0.0.1');
   const redis = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on('error', () => {});

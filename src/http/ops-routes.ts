@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+
+export interface OpsRouteSources {
+  redis: Redis;
+  subscriber: Redis;
+  registry: Registry;
+  /** False once shutdown has begun, so load balancers stop sending traffic. */
+  accepting: () => boolean;
+}
+
+const PING_TIMEOUT_MS = 500;
+
+/**
+ * GET /health (the process is alive), /ready (Redis commands and the pub/sub
+ * subscriber both connected) and /metrics (Prometheus). Served before
+ * GraphQL, without authentication: expose them only to the operators'
+ * network. Returns false for any other request.
+ */
+export function createOpsRoutes(sources: OpsRouteSources) {
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+
+  const readiness = async () => {
+    const commands = await ping(sources.redis);
+    const subscriber = sources.subscriber.status === 'ready' ? 'ok' : sources.subscriber.status;
+    const accepting = sources.accepting();
+    const ready = commands === 'ok' && subscriber === 'ok' && accepting;
+    return { ready, body: { status: ready ? 'ready' : 'unavailable', redis: commands, subscriber, accepting } };
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const path = (req.url ?? '').split('?')[0];
+    switch (path) {
+      case '/health':
+        json(res, 200, { status: 'alive', uptimeSeconds: Math.round(process.uptime()) });
+        return true;
+      case '/ready': {
+        const { ready, body } = await readiness();
+        json(res, ready ? 200 : 503, body);
+        return true;
+      }
+      case '/metrics':
+        res.writeHead(200, { 'content-type': sources.registry.contentType });
+        res.end(await sources.registry.metrics());
+        return true;
+      default:
+        return false;
+    }
+  };
+}
+
+async function ping(redis: Redis): Promise<string> {
+  if (redis.status !== 'ready') return redis.status;
+  try {
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS).unref()),
+    ]);
+    return 'ok';
+  } catch (error) {
+    return (error as Error).message === 'timeout' ? 'timeout' : 'error';
+  }
+}
