@@ -8,6 +8,7 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 
 /** Who is calling, as a verified bearer token says. */
@@ -46,7 +47,17 @@ export interface TokenVerifier {
   callerFrom(authorization: string | null | undefined): Promise<Caller | null>;
 }
 
+// Verifying a signature on every request is the largest fixed cost of a
+// call; a token seen again within a minute is answered from memory (never
+// past its own expiry).
+const CACHE_MAX_TOKENS = 10_000;
+const CACHE_TTL_MS = 60_000;
+
 export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
+  const verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({
+    max: CACHE_MAX_TOKENS,
+    ttl: CACHE_TTL_MS,
+  });
   // Each key source accepts only its own algorithms: a shared secret never
   // verifies an RS256 token, nor a JWKS key an HS256 one (no alg confusion).
   const verifiers: { key: Uint8Array | JWTVerifyGetKey; options: JWTVerifyOptions }[] = [];
@@ -85,6 +96,8 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
       if (authorization == null || authorization === '') return null;
       const token = BEARER.exec(authorization)?.[1];
       if (!token) throw new AuthenticationError('The Authorization header must be "Bearer <token>"');
+      const known = verified.get(token);
+      if (known && known.expiresAt > Date.now()) return known.caller;
       let payload: JWTPayload;
       try {
         payload = await verify(token);
@@ -96,7 +109,10 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
         throw new AuthenticationError('The token needs a role (player, service or admin), and a player_id for players');
       }
       const c = parsed.data;
-      return c.role === 'player' ? { role: 'player', subject: c.sub, playerId: c.player_id } : { role: c.role, subject: c.sub };
+      const caller: Caller =
+        c.role === 'player' ? { role: 'player', subject: c.sub, playerId: c.player_id } : { role: c.role, subject: c.sub };
+      verified.set(token, { caller, expiresAt: (payload.exp ?? 0) * 1000 });
+      return caller;
     },
   };
 }

@@ -21,6 +21,8 @@ export interface RedisSettings {
 export function createRedisClient(settings: RedisSettings, connectionName: string): Redis {
   return new Redis(settings.url, {
     connectionName,
+    // Commands issued in the same tick share one write to the socket.
+    enableAutoPipelining: true,
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
