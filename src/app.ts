@@ -7,6 +7,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import { OnlineCountFeed } from './activity/presence.ts';
+import { IdleReaper } from './activity/reaper.ts';
 import { ActivityStore } from './activity/store.ts';
 import { AuthenticationError, createTokenVerifier } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -27,6 +28,7 @@ export interface App {
   readonly yoga: YogaServerInstance<ServerContext, GraphQLContext>;
   readonly store: ActivityStore;
   readonly onlineCount: OnlineCountFeed;
+  readonly reaper: IdleReaper;
   readonly redis: Redis;
   readonly subscriber: Redis;
   readonly metrics: ServiceMetrics;
@@ -72,6 +74,14 @@ export function createApp(
   const metrics = new ServiceMetrics({
     onlinePlayers: () => store.getOnlineCount(),
     openSubscriptions: () => onlineCount.openFeeds,
+  });
+  const reaper = new IdleReaper(store, config.reaper, {
+    onPass: ({ reaped, ghosts }) => {
+      metrics.reapedSessions.inc(reaped);
+      metrics.removedGhosts.inc(ghosts);
+      if (reaped + ghosts > 0) logger.info({ reaped, ghosts }, 'reaper pass');
+    },
+    onError: (error) => logger.warn({ err: (error as Error).message }, 'reaper pass failed; retrying next interval'),
   });
   // Failed calls surface as errors on the calls themselves; the connection
   // errors behind them are counted and logged once per state change.
@@ -175,11 +185,13 @@ export function createApp(
     yoga,
     store,
     onlineCount,
+    reaper,
     redis,
     subscriber,
     async start(port = config.port, host = config.host) {
       await Promise.all([connectRedis(redis, config.redis.url), connectRedis(subscriber, config.redis.url)]);
       await onlineCount.start();
+      reaper.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -196,6 +208,7 @@ export function createApp(
     logger,
     async stop() {
       accepting = false;
+      await reaper.stop();
       if (started) {
         started = false;
         const deadline = Date.now() + config.shutdownGraceMs;

@@ -20,6 +20,9 @@ const environment = z.object({
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+  ACTIVITY_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(1800),
+  ACTIVITY_REAPER_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
+  ACTIVITY_REAPER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
 export interface Config {
@@ -39,6 +42,12 @@ export interface Config {
   logLevel: string;
   /** How long a graceful stop lets requests in flight finish. */
   shutdownGraceMs: number;
+  reaper: {
+    /** A session with no activity and no heartbeat for this long is completed. */
+    idleTimeoutSeconds: number;
+    intervalSeconds: number;
+    batchSize: number;
+  };
   auth: {
     /** HS256 shared secret. */
     secret?: string;
@@ -83,6 +92,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    reaper: {
+      idleTimeoutSeconds: e.ACTIVITY_IDLE_TIMEOUT_SECONDS,
+      intervalSeconds: e.ACTIVITY_REAPER_INTERVAL_SECONDS,
+      batchSize: e.ACTIVITY_REAPER_BATCH_SIZE,
+    },
     auth: {
       ...(e.JWT_SECRET ? { secret: e.JWT_SECRET } : {}),
       ...(e.JWT_JWKS_URL ? { jwksUrl: e.JWT_JWKS_URL } : {}),

@@ -29,6 +29,8 @@ export interface PlayerSession {
   tradeVolume: number;
   combatEvents: number;
   sectorsVisited: string[];
+  /** The last heartbeat; null when none came. */
+  lastSeenAt: Date | null;
 }
 
 export interface CompletedSession extends PlayerSession {
@@ -91,6 +93,7 @@ const sessionFields = {
   trade_volume: count,
   combat_events: count,
   sectors_visited: stringList,
+  last_seen_at: z.unknown().optional().transform(parseStoredTimestamp),
 };
 
 const toSession = (s: z.output<z.ZodObject<typeof sessionFields>>): PlayerSession => ({
@@ -102,6 +105,7 @@ const toSession = (s: z.output<z.ZodObject<typeof sessionFields>>): PlayerSessio
   tradeVolume: s.trade_volume,
   combatEvents: s.combat_events,
   sectorsVisited: s.sectors_visited,
+  lastSeenAt: s.last_seen_at,
 });
 
 const storedSession = z.object(sessionFields).transform(toSession);

@@ -9,6 +9,11 @@ import type { ChainableCommander, Redis } from 'ioredis';
 
 type ScriptArgs = readonly (string | number)[];
 
+export interface ScriptCall {
+  keys: readonly string[];
+  args: ScriptArgs;
+}
+
 export interface Script {
   run(keys: readonly string[], args: ScriptArgs): Promise<unknown>;
   /** Adds a run to a pipeline; its reply comes from the pipeline's exec(). */
@@ -19,6 +24,8 @@ export interface ActivityScripts {
   login: Script;
   activity: Script;
   logout: Script;
+  heartbeat: Script;
+  reap: Script;
   publishCount: Script;
   onlineCount: Script;
 }
@@ -50,6 +57,8 @@ export function defineActivityScripts(redis: Redis): ActivityScripts {
     login: playerScript('login'),
     activity: playerScript('activity'),
     logout: playerScript('logout'),
+    heartbeat: playerScript('heartbeat'),
+    reap: playerScript('reap'),
     publishCount: define('publish-count', readScript('publish-count'), 2),
     onlineCount: define('online-count', readScript('online-count'), 2),
   };

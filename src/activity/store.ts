@@ -22,9 +22,9 @@ import {
   type PlayerSession,
   type PlayerSummary,
 } from './records.ts';
-import { defineActivityScripts, type ActivityScripts } from './scripts.ts';
+import { defineActivityScripts, type ActivityScripts, type Script, type ScriptCall } from './scripts.ts';
 import { epochMicros, toStoredTimestamp, utcDay } from './time.ts';
-import { checkActivity, checkDate, checkLimit, checkPlayerId } from './validation.ts';
+import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
 /** What the count channel carries: the count and the version of the set it was read at. */
 export interface VersionedCount {
@@ -49,6 +49,13 @@ function safeJson(text: string): unknown {
 }
 
 export const MAX_BATCH_EVENTS = 500;
+
+export interface ReapOutcome {
+  /** Idle sessions completed. */
+  reaped: number;
+  /** Members removed because their session was gone. */
+  ghosts: number;
+}
 
 export interface ActivityInput {
   playerId: string;
@@ -131,14 +138,7 @@ export class ActivityStore {
     const replies =
       calls.length === 1
         ? [await this.#call(() => this.#scripts.activity.run(calls[0]!.keys, calls[0]!.args))]
-        : await this.#call(async () => {
-            const pipeline = this.#redis.pipeline();
-            for (const { keys, args } of calls) this.#scripts.activity.queue(pipeline, keys, args);
-            const results = (await pipeline.exec()) ?? [];
-            const failure = results.find(([error]) => error)?.[0];
-            if (failure) throw failure;
-            return results.map(([, reply]) => reply);
-          });
+        : await this.#pipelined(this.#scripts.activity, calls);
     return checked.map(({ effect }, index) => {
       const reply = replies[index];
       return {
@@ -152,6 +152,37 @@ export class ActivityStore {
   async trackLogout(playerId: string): Promise<CompletedSession | null> {
     const raw = await this.#runPlayerScript('logout', playerId, []);
     return typeof raw === 'string' ? decodeCompletedSession(raw) : null;
+  }
+
+  /** Keeps an open session alive without counting an action; null (nothing written) without one. */
+  async trackHeartbeat(playerId: string): Promise<PlayerSession | null> {
+    const raw = await this.#runPlayerScript('heartbeat', playerId, []);
+    return typeof raw === 'string' ? decodeSession(raw) : null;
+  }
+
+  /** One SSCAN step over the online set. */
+  async scanOnlinePlayers(cursor: string, count: number): Promise<{ cursor: string; playerIds: string[] }> {
+    const [next, playerIds] = await this.#call(() => this.#redis.sscan(ONLINE_PLAYERS_KEY, cursor, 'COUNT', count));
+    return { cursor: next, playerIds };
+  }
+
+  /**
+   * Reaps online-set members in one pipeline: each is completed when idle
+   * longer than the timeout, or removed from the set when its session is
+   * gone. Ids that break the id pattern (written by someone else) are
+   * skipped rather than failing the batch.
+   */
+  async reapMembers(playerIds: readonly string[], idleTimeoutSeconds: number): Promise<ReapOutcome> {
+    const now = this.#clock.now();
+    const calls = playerIds
+      .filter((playerId) => PLAYER_ID_PATTERN.test(playerId))
+      .map((playerId) => this.#playerScriptCall(playerId, now, [idleTimeoutSeconds * 1_000_000]));
+    if (calls.length === 0) return { reaped: 0, ghosts: 0 };
+    const replies = await this.#pipelined(this.#scripts.reap, calls);
+    return {
+      reaped: replies.filter((reply) => reply === 'reaped').length,
+      ghosts: replies.filter((reply) => reply === 'ghost').length,
+    };
   }
 
   async getSession(playerId: string): Promise<PlayerSession | null> {
@@ -199,13 +230,25 @@ export class ActivityStore {
     await this.#call(() => this.#scripts.publishCount.run([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], [ONLINE_COUNT_CHANNEL]));
   }
 
-  #runPlayerScript(name: 'login' | 'logout', playerId: string, ownArgs: readonly (string | number)[]): Promise<unknown> {
+  #runPlayerScript(name: 'login' | 'logout' | 'heartbeat', playerId: string, ownArgs: readonly (string | number)[]): Promise<unknown> {
     const { keys, args } = this.#playerScriptCall(checkPlayerId(playerId), this.#clock.now(), ownArgs);
     return this.#call(() => this.#scripts[name].run(keys, args));
   }
 
+  /** Runs one script many times in one round trip; the replies in order. */
+  #pipelined(script: Script, calls: readonly ScriptCall[]): Promise<unknown[]> {
+    return this.#call(async () => {
+      const pipeline = this.#redis.pipeline();
+      for (const { keys, args } of calls) script.queue(pipeline, keys, args);
+      const results = (await pipeline.exec()) ?? [];
+      const failure = results.find(([error]) => error)?.[0];
+      if (failure) throw failure;
+      return results.map(([, reply]) => reply);
+    });
+  }
+
   /** KEYS and ARGV of a per-player script: the layout lib.lua reads. */
-  #playerScriptCall(playerId: string, now: Date, ownArgs: readonly (string | number)[]) {
+  #playerScriptCall(playerId: string, now: Date, ownArgs: readonly (string | number)[]): ScriptCall {
     const keys = playerKeys(playerId);
     return {
       keys: [keys.session, keys.events, keys.summary, ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY],

@@ -14,6 +14,11 @@ export const PlayerSessionRef = builder.objectRef<PlayerSession>('PlayerSession'
     sectorsVisited: t.exposeStringList('sectorsVisited', {
       description: 'Distinct sectors entered this session, oldest first (the last 100).',
     }),
+    lastSeenAt: t.expose('lastSeenAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The last heartbeat (trackHeartbeat); null when none came.',
+    }),
   }),
 });
 
@@ -63,5 +68,17 @@ builder.mutationField('trackLogout', (t) =>
     args: { playerId: t.arg.id({ required: true }) },
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.trackLogout(playerId),
+  }),
+);
+
+builder.mutationField('trackHeartbeat', (t) =>
+  t.field({
+    type: PlayerSessionRef,
+    nullable: true,
+    description:
+      'Keeps a connected but quiet player online: restarts the session TTL and its idle clock without counting an action or recording an event. Null, and nothing written, when no session is open. Send it every minute or so while connected.',
+    args: { playerId: t.arg.id({ required: true }) },
+    authScopes: (_root, { playerId }) => actAsPlayer(playerId),
+    resolve: (_root, { playerId }, { store }) => store.trackHeartbeat(playerId),
   }),
 );

@@ -25,6 +25,7 @@ type Documents = {
     "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n": typeof types.OnlinePlayersDocument,
     "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": typeof types.OnlineCountChangesDocument,
     "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n": typeof types.TrackActivitiesDocument,
+    "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n": typeof types.TrackHeartbeatDocument,
 };
 const documents: Documents = {
     "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.TrackLoginDocument,
@@ -38,6 +39,7 @@ const documents: Documents = {
     "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n": types.OnlinePlayersDocument,
     "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": types.OnlineCountChangesDocument,
     "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n": types.TrackActivitiesDocument,
+    "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n": types.TrackHeartbeatDocument,
 };
 
 /**
@@ -98,6 +100,10 @@ export function graphql(source: "\n  subscription OnlineCountChanges {\n    onli
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n"): (typeof documents)["\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

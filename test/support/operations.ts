@@ -149,3 +149,14 @@ export const TrackActivities = graphql(`
     }
   }
 `);
+
+export const TrackHeartbeat = graphql(`
+  mutation TrackHeartbeat($playerId: ID!) {
+    trackHeartbeat(playerId: $playerId) {
+      playerId
+      lastActivityAt
+      lastSeenAt
+      actionsCount
+    }
+  }
+`);

@@ -89,8 +89,11 @@ local function num(value)
   return tonumber(value) or 0
 end
 
+-- last_seen_at (written by heartbeats only; the original ignores it) is
+-- kept when present, so a session that never had a heartbeat keeps exactly
+-- the original's fields.
 local function encode_session(s)
-  return enc_object({
+  local fields = {
     {'player_id', enc_str(s.player_id)},
     {'login_at', enc_str(s.login_at)},
     {'last_activity_at', enc_str(s.last_activity_at)},
@@ -99,7 +102,9 @@ local function encode_session(s)
     {'trade_volume', enc_num(s.trade_volume)},
     {'combat_events', enc_num(s.combat_events)},
     {'sectors_visited', enc_str_array(s.sectors_visited)},
-  })
+  }
+  if s.last_seen_at then fields[#fields + 1] = {'last_seen_at', enc_str(s.last_seen_at)} end
+  return enc_object(fields)
 end
 
 local function read_session(raw, player_id)
@@ -114,6 +119,7 @@ local function read_session(raw, player_id)
     trade_volume = num(s.trade_volume),
     combat_events = num(s.combat_events),
     sectors_visited = as_list(s.sectors_visited),
+    last_seen_at = type(s.last_seen_at) == 'string' and s.last_seen_at or nil,
   }
 end
 
