@@ -10,6 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Lets memory tests collect garbage before they measure.
+    execArgv: ['--expose-gc'],
     // Each test file starts its own redis-server, so files run in parallel safely.
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -12,19 +12,24 @@ import type { Config } from './config.ts';
 export class LocalRedisServer {
   readonly port: number;
   readonly url: string;
+  readonly #binary: string;
+  readonly #extraArgs: readonly string[];
   #process: ChildProcess | null = null;
 
-  private constructor(port: number) {
+  private constructor(port: number, binary: string, extraArgs: readonly string[]) {
     this.port = port;
     this.url = `redis://127.0.0.1:${port}`;
+    this.#binary = binary;
+    this.#extraArgs = extraArgs;
   }
 
+  /** `extraArgs` are redis-server options, e.g. ['--enable-debug-command', 'local']; restart() reuses them. */
   static async start(binary = 'redis-server', extraArgs: readonly string[] = []): Promise<LocalRedisServer> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new LocalRedisServer(await freePort());
+      const server = new LocalRedisServer(await freePort(), binary, extraArgs);
       try {
-        await server.#spawn(binary, extraArgs);
+        await server.#spawn();
         return server;
       } catch (error) {
         lastError = error; // another process took the port in between: try another
@@ -48,18 +53,18 @@ export class LocalRedisServer {
   }
 
   /** Starts it again on the same port (empty: it keeps nothing on disk). */
-  async restart(binary = 'redis-server', extraArgs: readonly string[] = []): Promise<void> {
+  async restart(extraArgs: readonly string[] = this.#extraArgs): Promise<void> {
     await this.kill();
-    await this.#spawn(binary, extraArgs);
+    await this.#spawn(extraArgs);
   }
 
   async stop(): Promise<void> {
     await this.kill();
   }
 
-  async #spawn(binary: string, extraArgs: readonly string[]): Promise<void> {
+  async #spawn(extraArgs: readonly string[] = this.#extraArgs): Promise<void> {
     const child = spawn(
-      binary,
+      this.#binary,
       [
         '--port', String(this.port),
         '--bind', '127.0.0.1',

@@ -289,6 +289,48 @@ describe('after the subscriber connection to Redis drops', () => {
 });
 
 describe('races and outages', () => {
+  it('keeps subscriptions open across a Redis restart and delivers the right count after it', async () => {
+    await login('p-1', 'p-2');
+    const feeds = [await openSseFeed(), openWsFeed()];
+    await expectValues(feeds, [2]);
+
+    await service.redisServer.kill();
+    await service.redisServer.restart(); // empty: it keeps nothing on disk
+    await waitUntil(() => {
+      for (const feed of feeds) expect(feed.last()).toBe(0);
+    });
+    await waitUntil(async () => expect((await service.run(TrackLogin, { playerId: 'p-3' })).errors).toBeUndefined());
+
+    await waitUntil(() => {
+      for (const feed of feeds) expect(feed.last()).toBe(1);
+    });
+    for (const feed of feeds) expect(feed.errors).toEqual([]);
+    expect(service.app.onlineCount.openFeeds).toBe(2);
+  });
+
+  it('1,000 subscribe/disconnect cycles leave Redis subscriptions and memory at their baseline', async () => {
+    await login('p-1');
+    const heap = () => {
+      globalThis.gc?.();
+      return process.memoryUsage().heapUsed;
+    };
+    const cycle = async (n: number) => {
+      const feed = n % 2 === 0 ? await openSseFeed() : openWsFeed();
+      if (n % 10 === 0) await expectValues([feed], [1]);
+      await feed.close();
+    };
+    for (let n = 0; n < 100; n++) await cycle(n); // warm-up: caches, connection pools
+    const before = heap();
+    for (let n = 0; n < 1_000; n += 10) await Promise.all(Array.from({ length: 10 }, (_, i) => cycle(n + i)));
+    await waitUntil(async () => {
+      expect(service.app.onlineCount.openFeeds).toBe(0);
+      expect(await subscriberCount()).toBe(1);
+    });
+    const grown = heap() - before;
+    console.info(`1,000 subscription cycles: heap ${(grown / 1024 / 1024).toFixed(1)} MiB over baseline`);
+    expect(grown).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('a client leaving while the subscriber connection is down neither crashes the process nor leaks', async () => {
     const feeds = [await openSseFeed(), openWsFeed()];
     await expectValues(feeds, [0]);

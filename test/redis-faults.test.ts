@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse, type ExecutionResult } from 'graphql';
 import { isAsyncIterable } from 'graphql-yoga';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorCodes, startTestService, type TestService } from './support/harness.ts';
 import {
@@ -300,6 +301,25 @@ describe('Redis paused (too slow to answer)', () => {
     expect(sessionAfter.combat_events - sessionBefore.combat_events).toBe(lateActions);
     console.info(`CLIENT PAUSE: the timed-out trackActivity was ${lateActions ? 'applied after the pause' : 'not applied'}`);
   });
+
+  it('does not pile up: a crowd of calls while Redis sleeps all fail at the timeout, then it serves', async () => {
+    expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
+    const sleeper = new Redis(service.redisServer.url);
+    try {
+      const sleeping = sleeper.call('DEBUG', 'SLEEP', '2'); // blocks the whole server for 2 s
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const { result: results, ms } = await timed(() =>
+        Promise.all(Array.from({ length: 50 }, () => service.run(PlayerSession, { playerId: 'p-1' }))),
+      );
+      for (const result of results) expect(errorCodes(result)).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(ms).toBeLessThan(2_000);
+      console.info(`DEBUG SLEEP: 50 concurrent calls all answered SERVICE_UNAVAILABLE within ${ms.toFixed(0)} ms`);
+      await sleeping;
+      expectOk(await service.run(PlayerSession, { playerId: 'p-1' }));
+    } finally {
+      sleeper.disconnect();
+    }
+  });
 });
 
 describe('nothing half-written', () => {
@@ -313,7 +333,7 @@ describe('nothing half-written', () => {
 
   it('a call that fails while Redis is down changes nothing, not even after Redis returns', async () => {
     // A Redis that keeps its data across the outage (SAVE, then load on start).
-    await service.redisServer.restart('redis-server', ['--dir', dataDir]);
+    await service.redisServer.restart(['--dir', dataDir]);
     await waitUntilServing();
     expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
     expectOk(await service.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_SELL', details: { total_value: 9.5 } }));
@@ -326,7 +346,7 @@ describe('nothing half-written', () => {
     await expectUnavailable('trackActivity', everyCall.trackActivity!);
     await expectUnavailable('trackLogout', everyCall.trackLogout!);
     await expectUnavailable('trackLogin', () => service.run(TrackLogin, { playerId: 'p-3' }));
-    await service.redisServer.restart('redis-server', ['--dir', dataDir]);
+    await service.redisServer.restart(['--dir', dataDir]);
     await waitUntilServing();
 
     // Nothing was queued and replayed on reconnection.

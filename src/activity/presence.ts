@@ -7,6 +7,12 @@ import { decodeVersionedCount, type ActivityStore, type VersionedCount } from '.
 
 const HEAL_RETRY_MS = 250;
 
+interface Feed {
+  deliver(update: VersionedCount): void;
+  forgetVersion(): void;
+  end(): void;
+}
+
 /**
  * The live online count. The scripts publish {count, version} on the
  * activity:online_count channel whenever they change the online set. Each
@@ -20,8 +26,7 @@ export class OnlineCountFeed {
   readonly #pubsub: RedisPubSub;
   readonly #subscriber: Redis;
   readonly #commands: Redis;
-  /** Each open feed's delivery function, with the function that ends it. */
-  readonly #feeds = new Map<(update: VersionedCount) => void, () => void>();
+  readonly #feeds = new Set<Feed>();
   #subscribed = false;
   #healPending = false;
   #healTimer: NodeJS.Timeout | undefined;
@@ -55,7 +60,7 @@ export class OnlineCountFeed {
 
   /** Completes every open feed (shutdown). */
   endAll(): void {
-    for (const end of this.#feeds.values()) end();
+    for (const feed of this.#feeds) feed.end();
   }
 
   /** How many feeds are open in this process. */
@@ -74,24 +79,32 @@ export class OnlineCountFeed {
     }
     return new Repeater<number>(async (push, stop) => {
       let latest: VersionedCount | null = null;
-      // The initial read and the channel arrive on different connections in
-      // no fixed order: keep whichever is newer by version.
-      const deliver = (update: VersionedCount) => {
-        const stale =
-          latest !== null &&
-          (update.version < latest.version || (update.version === latest.version && update.count === latest.count));
-        if (stale) return;
-        latest = update;
-        void push(update.count);
+      const feed: Feed = {
+        // The initial read and the channel arrive on different connections
+        // in no fixed order: keep whichever is newer by version.
+        deliver: (update) => {
+          const stale =
+            latest !== null &&
+            (update.version < latest.version || (update.version === latest.version && update.count === latest.count));
+          if (stale) return;
+          latest = update;
+          void push(update.count);
+        },
+        // After a reconnect the versions may have started over (a Redis that
+        // restarted empty): take the next value, the heal, as it comes.
+        forgetVersion: () => {
+          latest = null;
+        },
+        end: () => stop(),
       };
-      this.#feeds.set(deliver, () => stop());
+      this.#feeds.add(feed);
       try {
-        deliver(await this.#store.getVersionedOnlineCount());
+        feed.deliver(await this.#store.getVersionedOnlineCount());
         await stop;
       } catch (error) {
         stop(error);
       } finally {
-        this.#feeds.delete(deliver);
+        this.#feeds.delete(feed);
       }
     }, new SlidingBuffer(1));
   }
@@ -99,10 +112,11 @@ export class OnlineCountFeed {
   #dispatch(message: unknown): void {
     const update = decodeVersionedCount(message);
     if (!update) return;
-    for (const deliver of this.#feeds.keys()) deliver(update);
+    for (const feed of this.#feeds) feed.deliver(update);
   }
 
   readonly #requestHeal = (): void => {
+    for (const feed of this.#feeds) feed.forgetVersion();
     this.#healPending = true;
     this.#heal();
   };

@@ -9,6 +9,9 @@ import type { Logger } from '../../src/observability/logger.ts';
 import { LocalRedisServer } from '../../src/redis-server.ts';
 import { ManualClock } from './clock.ts';
 
+/** Test servers allow DEBUG (SLEEP) from local connections, to play a slow Redis. */
+export const TEST_REDIS_ARGS = ['--enable-debug-command', 'local'];
+
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 
 type Run = <TData, TVariables extends Record<string, unknown>>(
@@ -46,7 +49,7 @@ export interface TestServiceOptions {
 
 /** A redis-server of this test file's own, and the app on top of it. */
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
-  const redisServer = options.redisServer ?? (await LocalRedisServer.start());
+  const redisServer = options.redisServer ?? (await LocalRedisServer.start('redis-server', TEST_REDIS_ARGS));
   const config = loadConfig({
     NODE_ENV: 'test',
     REDIS_URL: redisServer.url,

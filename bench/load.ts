@@ -1,0 +1,176 @@
+import { Agent, request } from 'node:http';
+import { medianBy, percentile, sortedCopy } from './stats.ts';
+import type { CpuMeter, CpuShare } from './machine.ts';
+
+/*
+ * A closed-loop HTTP load generator over keep-alive node:http connections,
+ * written here rather than taken from autocannon: every request carries
+ * its own body from a pre-built rotation (players, event types, batches),
+ * latencies are kept exactly (no histogram buckets), the same loop shape
+ * drives the store-ceiling scenario without HTTP, and the project gains no
+ * dependency. The bench reports its own CPU use next to the server's, so a
+ * saturated generator would show.
+ */
+
+export interface HttpTarget {
+  url: URL;
+  headers: Readonly<Record<string, string>>;
+}
+
+export interface LoadOutcome {
+  /** Completed calls. */
+  calls: number;
+  /** Units of work in them (requests, or events for batches). */
+  units: number;
+  /** Calls that failed: transport error, HTTP status other than 200, or a GraphQL `errors` entry. */
+  errors: number;
+  firstError: string | undefined;
+  seconds: number;
+  /** Call latencies in ms, sorted ascending. */
+  latenciesMs: Float64Array;
+}
+
+export interface Round {
+  callsPerSecond: number;
+  unitsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  firstError: string | undefined;
+  cpu: CpuShare;
+}
+
+/** One call of a closed loop: resolves with its units of work, or throws when it failed. */
+export type Call = () => Promise<number>;
+
+/** Runs `concurrency` loops of `call` until `durationMs` is over; in-flight calls finish. */
+export async function runClosedLoop(call: Call, concurrency: number, durationMs: number): Promise<LoadOutcome> {
+  const latencies: number[] = [];
+  let units = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      const at = performance.now();
+      try {
+        units += await call();
+        latencies.push(performance.now() - at);
+      } catch (error) {
+        errors++;
+        firstError ??= (error as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return {
+    calls: latencies.length,
+    units,
+    errors,
+    firstError,
+    seconds: (performance.now() - started) / 1000,
+    latenciesMs: sortedCopy(latencies),
+  };
+}
+
+/** Warm-up (not measured), then `rounds` measured rounds; returns every round and the median one by units/s. */
+export async function measureRounds(
+  call: Call,
+  { concurrency, warmupSeconds, roundSeconds, rounds, cpu }: {
+    concurrency: number;
+    warmupSeconds: number;
+    roundSeconds: number;
+    rounds: number;
+    cpu: CpuMeter;
+  },
+): Promise<{ rounds: Round[]; median: Round; errors: number; firstError: string | undefined }> {
+  let errors = 0;
+  let firstError: string | undefined;
+  const tally = (outcome: LoadOutcome) => {
+    errors += outcome.errors;
+    firstError ??= outcome.firstError;
+  };
+  if (warmupSeconds > 0) tally(await runClosedLoop(call, concurrency, warmupSeconds * 1000));
+  const measured: Round[] = [];
+  for (let index = 0; index < rounds; index++) {
+    const sample = cpu.start();
+    const outcome = await runClosedLoop(call, concurrency, roundSeconds * 1000);
+    tally(outcome);
+    measured.push({
+      callsPerSecond: outcome.calls / outcome.seconds,
+      unitsPerSecond: outcome.units / outcome.seconds,
+      p50Ms: percentile(outcome.latenciesMs, 50),
+      p99Ms: percentile(outcome.latenciesMs, 99),
+      errors: outcome.errors,
+      firstError: outcome.firstError,
+      cpu: sample.since(),
+    });
+  }
+  return { rounds: measured, median: medianBy(measured, (r) => r.unitsPerSecond), errors, firstError };
+}
+
+/** A pool of keep-alive connections to one GraphQL endpoint. */
+export class HttpClient {
+  readonly #target: HttpTarget;
+  readonly #agent: Agent;
+
+  constructor(target: HttpTarget, maxSockets = Infinity) {
+    this.#target = target;
+    this.#agent = new Agent({ keepAlive: true, maxSockets });
+  }
+
+  /** POSTs a body; resolves with the response text, rejects on a transport error or non-200 status. */
+  post(body: Buffer): Promise<Buffer> {
+    const { url, headers } = this.#target;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          agent: this.#agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { ...headers, 'content-length': body.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks);
+            if (res.statusCode === 200) resolve(text);
+            else reject(new Error(`HTTP ${res.statusCode}: ${text.toString('utf8').slice(0, 300)}`));
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** POSTs a GraphQL body and fails on any `errors` entry in the response. */
+  async graphql(body: Buffer): Promise<Buffer> {
+    const text = await this.post(body);
+    // Cheaper than parsing every response; a success never contains the key.
+    if (text.includes(ERRORS_KEY)) throw new Error(`GraphQL errors: ${text.toString('utf8').slice(0, 300)}`);
+    return text;
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+const ERRORS_KEY = Buffer.from('"errors"');
+
+/** Cycles through pre-built items forever. */
+export function rotation<T>(items: readonly T[]): () => T {
+  if (items.length === 0) throw new Error('nothing to rotate over');
+  let next = 0;
+  return () => {
+    const item = items[next]!;
+    next = (next + 1) % items.length;
+    return item;
+  };
+}

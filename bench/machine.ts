@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** What the bench ran on, for the header of its report. */
+export interface MachineInfo {
+  cpuModel: string;
+  cpuCount: number;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  redisServer: string;
+}
+
+export function describeMachine(redisVersion: string): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    redisServer: redisVersion,
+  };
+}
+
+let clockTicks: number | undefined;
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (getconf CLK_TCK, nearly always 100). */
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc); NaN elsewhere or once it is gone. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at ") ".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 here.
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Resident memory of a process in MiB (Linux /proc); NaN elsewhere. */
+export function processRssMiB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+    return kib / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU use, in % of one core, of the server, redis-server and the bench itself over an interval. */
+export interface CpuShare {
+  server: number;
+  redis: number;
+  bench: number;
+}
+
+/** Samples CPU times of the three processes; `since()` gives the shares used since the sample. */
+export class CpuMeter {
+  readonly #serverPid: number;
+  readonly #redisPid: number;
+
+  constructor(serverPid: number, redisPid: number) {
+    this.#serverPid = serverPid;
+    this.#redisPid = redisPid;
+  }
+
+  start(): { since(): CpuShare } {
+    const at = performance.now();
+    const server = processCpuSeconds(this.#serverPid);
+    const redis = processCpuSeconds(this.#redisPid);
+    const bench = process.cpuUsage();
+    return {
+      since: () => {
+        const seconds = (performance.now() - at) / 1000;
+        const benchUsed = process.cpuUsage(bench);
+        const share = (used: number) => Math.round((used / seconds) * 100);
+        return {
+          server: share(processCpuSeconds(this.#serverPid) - server),
+          redis: share(processCpuSeconds(this.#redisPid) - redis),
+          bench: share((benchUsed.user + benchUsed.system) / 1e6),
+        };
+      },
+    };
+  }
+}

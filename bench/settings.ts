@@ -1,0 +1,70 @@
+/** The bench's knobs, read once from the environment (all optional). */
+
+export const SCENARIOS = ['baseline', 'trackActivity', 'trackActivities', 'storeCeiling', 'fanout', 'memory'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchSettings {
+  /** Length of one measured round (BENCH_ROUND_SECONDS, default 4). */
+  roundSeconds: number;
+  /** Measured rounds per scenario; the median one is reported (BENCH_ROUNDS, default 5). */
+  rounds: number;
+  /** Un-measured warm-up before a scenario's rounds (BENCH_WARMUP_SECONDS, default 3). */
+  warmupSeconds: number;
+  /** Concurrent keep-alive connections of the HTTP load (BENCH_CONNECTIONS, default 16). */
+  connections: number;
+  /** Players logged in before the ingest scenarios, events rotate over them (BENCH_PLAYERS, default 1000). */
+  players: number;
+  /** Batches in flight at once in the store-ceiling scenario (BENCH_STORE_IN_FLIGHT, default 8). */
+  storeInFlight: number;
+  /** SSE subscribers in the fan-out scenario (BENCH_SUBSCRIBERS, default 1000). */
+  subscribers: number;
+  /** Sequential logins timed in the fan-out scenario (BENCH_FANOUT_LOGINS, default 30). */
+  fanoutLogins: number;
+  /** Which scenarios to run (BENCH_SCENARIOS=baseline,trackActivity,…; default all). */
+  scenarios: ReadonlySet<ScenarioName>;
+  /** BENCH_SERVER_CPU_PROF=1: run the server under `node --cpu-prof` (profile in bench/results/profiles/). */
+  serverCpuProfile: boolean;
+  /** LOG_LEVEL for the server (BENCH_SERVER_LOG_LEVEL; default: the service's own, info). */
+  serverLogLevel: string | undefined;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
+  const scenarios = (env['BENCH_SCENARIOS'] ?? SCENARIOS.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of scenarios) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) {
+      throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
+    }
+  }
+  return {
+    roundSeconds: positive(env, 'BENCH_ROUND_SECONDS', 4),
+    rounds: positiveInteger(env, 'BENCH_ROUNDS', 5),
+    warmupSeconds: positive(env, 'BENCH_WARMUP_SECONDS', 3, { allowZero: true }),
+    connections: positiveInteger(env, 'BENCH_CONNECTIONS', 16),
+    players: positiveInteger(env, 'BENCH_PLAYERS', 1000),
+    storeInFlight: positiveInteger(env, 'BENCH_STORE_IN_FLIGHT', 8),
+    subscribers: positiveInteger(env, 'BENCH_SUBSCRIBERS', 1000),
+    fanoutLogins: positiveInteger(env, 'BENCH_FANOUT_LOGINS', 30),
+    scenarios: new Set(scenarios as ScenarioName[]),
+    serverCpuProfile: env['BENCH_SERVER_CPU_PROF'] === '1' || env['BENCH_SERVER_CPU_PROF'] === 'true',
+    serverLogLevel: env['BENCH_SERVER_LOG_LEVEL'] || undefined,
+  };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, { allowZero = false } = {}): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`);
+  }
+  return value;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = positive(env, name, fallback);
+  if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, got "${env[name]}"`);
+  return value;
+}
