@@ -48,6 +48,7 @@ export class LocalRedisServer {
     if (!child) return;
     this.#process = null;
     const exited = once(child, 'exit');
+    child.ref(); // keep the event loop alive until it is really gone
     child.kill('SIGKILL');
     await exited;
   }
