@@ -4,8 +4,8 @@ import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResu
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
+import { clusterKeys, standaloneKeys } from './activity/keys.ts';
 import { OnlineCountFeed } from './activity/presence.ts';
 import { IdleReaper } from './activity/reaper.ts';
 import { ActivityStore } from './activity/store.ts';
@@ -18,7 +18,7 @@ import { createLogger, type Logger } from './observability/logger.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
 import { useRequestLog } from './observability/request-log.ts';
 import { protectionPlugins } from './protections.ts';
-import { closeRedis, connectRedis, createRedisClient } from './redis.ts';
+import { closeRedis, connectRedis, createRedisClient, type RedisClient } from './redis.ts';
 import { maskError, useInputErrorCodes } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
 
@@ -29,8 +29,8 @@ export interface App {
   readonly store: ActivityStore;
   readonly onlineCount: OnlineCountFeed;
   readonly reaper: IdleReaper;
-  readonly redis: Redis;
-  readonly subscriber: Redis;
+  readonly redis: RedisClient;
+  readonly subscriber: RedisClient;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
   /** Connects to Redis and listens; resolves with the GraphQL endpoint's URL. */
@@ -64,6 +64,7 @@ export function createApp(
   const subscriber = createRedisClient(config.redis, 'activity-subscriber');
 
   const store = new ActivityStore(redis, clock, {
+    keys: config.redis.clusterNodes ? clusterKeys : standaloneKeys,
     onUnavailable: () => metrics.redisFailures.inc({ connection: 'commands' }),
   });
   // Every publish happens inside the Lua scripts (atomically with the set
@@ -189,7 +190,7 @@ export function createApp(
     redis,
     subscriber,
     async start(port = config.port, host = config.host) {
-      await Promise.all([connectRedis(redis, config.redis.url), connectRedis(subscriber, config.redis.url)]);
+      await Promise.all([connectRedis(redis, config.redis), connectRedis(subscriber, config.redis)]);
       await onlineCount.start();
       reaper.start();
       await new Promise<void>((resolve, reject) => {

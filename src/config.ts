@@ -7,6 +7,15 @@ const environment = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((list) => list.split(',').map((node) => node.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each node must be host:port'))
+        .min(1, 'name at least one node'),
+    )
+    .optional(),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_MAX_RECONNECT_DELAY_MS: z.coerce.number().int().positive().default(1000),
@@ -33,6 +42,8 @@ export interface Config {
     url: string;
     /** False when REDIS_URL was left unset and the default is in use. */
     explicit: boolean;
+    /** host:port of Redis Cluster nodes; when set, the service runs on the cluster (REDIS_URL unused). */
+    clusterNodes?: string[];
     commandTimeoutMs: number;
     connectTimeoutMs: number;
     maxReconnectDelayMs: number;
@@ -83,7 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     redis: {
       url: e.REDIS_URL ?? DEFAULT_REDIS_URL,
-      explicit: e.REDIS_URL !== undefined,
+      explicit: e.REDIS_URL !== undefined || e.REDIS_CLUSTER_NODES !== undefined,
+      ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
       maxReconnectDelayMs: e.REDIS_MAX_RECONNECT_DELAY_MS,

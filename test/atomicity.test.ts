@@ -261,7 +261,7 @@ describe('round trips', () => {
     expectOk(await first.run(TrackActivity, { playerId: 'warm-up', eventType: 'DOCK' }));
     expectOk(await first.run(TrackLogout, { playerId: 'warm-up' }));
 
-    const counter = await CommandCounter.start(first.app.redis, first.redis);
+    const counter = await CommandCounter.start(first.app.redis as Redis, first.redis);
     try {
       const calls: Record<string, () => Promise<ExecutionResult<unknown>>> = {
         'trackLogin (no open session)': () => first.run(TrackLogin, { playerId: 'p-1' }),

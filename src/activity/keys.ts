@@ -1,9 +1,10 @@
-/** Redis key names, TTLs and caps: the layout shared with the original Python service. */
-
-export const ONLINE_PLAYERS_KEY = 'activity:online_players';
-/** Bumped by every change of the online set; published with the count (not in the original). */
-export const ONLINE_VERSION_KEY = 'activity:online_count_version';
-export const ONLINE_COUNT_CHANNEL = 'activity:online_count';
+/**
+ * Redis key names, TTLs and caps. On a single Redis server the names are
+ * the original Python service's, so both can share one Redis. On a Redis
+ * Cluster every per-player key carries the player id as a hash tag ({id}),
+ * so one player's keys share a slot and its scripts stay atomic; the online
+ * set and its version share the {activity:online} slot.
+ */
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -21,11 +22,45 @@ export const LIMITS = {
   maxSummarySectors: 200,
 } as const;
 
-export const playerKeys = (playerId: string) => ({
-  session: `activity:session:${playerId}`,
-  events: `activity:events:${playerId}`,
-  summary: `activity:summary:${playerId}`,
-  dailyPrefix: `activity:daily:${playerId}:`,
-});
+export const ONLINE_COUNT_CHANNEL = 'activity:online_count';
 
-export const dailyKey = (playerId: string, date: string) => `${playerKeys(playerId).dailyPrefix}${date}`;
+export interface PlayerKeys {
+  session: string;
+  events: string;
+  summary: string;
+  /** Followed by YYYY-MM-DD. */
+  dailyPrefix: string;
+}
+
+export interface KeyScheme {
+  /** True when the online set lives in another slot than the players' keys. */
+  readonly cluster: boolean;
+  readonly onlinePlayers: string;
+  /** Bumped by every change of the online set; published with the count (not in the original). */
+  readonly onlineVersion: string;
+  player(playerId: string): PlayerKeys;
+}
+
+export const standaloneKeys: KeyScheme = {
+  cluster: false,
+  onlinePlayers: 'activity:online_players',
+  onlineVersion: 'activity:online_count_version',
+  player: (id) => ({
+    session: `activity:session:${id}`,
+    events: `activity:events:${id}`,
+    summary: `activity:summary:${id}`,
+    dailyPrefix: `activity:daily:${id}:`,
+  }),
+};
+
+export const clusterKeys: KeyScheme = {
+  cluster: true,
+  onlinePlayers: 'activity:{activity:online}:players',
+  onlineVersion: 'activity:{activity:online}:version',
+  player: (id) => ({
+    session: `activity:session:{${id}}`,
+    events: `activity:events:{${id}}`,
+    summary: `activity:summary:{${id}}`,
+    dailyPrefix: `activity:daily:{${id}}:`,
+  }),
+};

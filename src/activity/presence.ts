@@ -1,6 +1,6 @@
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { ONLINE_COUNT_CHANNEL } from './keys.ts';
 import { decodeVersionedCount, type ActivityStore, type VersionedCount } from './store.ts';
@@ -24,15 +24,15 @@ interface Feed {
 export class OnlineCountFeed {
   readonly #store: ActivityStore;
   readonly #pubsub: RedisPubSub;
-  readonly #subscriber: Redis;
-  readonly #commands: Redis;
+  readonly #subscriber: RedisClient;
+  readonly #commands: RedisClient;
   readonly #feeds = new Set<Feed>();
   #subscribed = false;
   #healPending = false;
   #healTimer: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  constructor(store: ActivityStore, pubsub: RedisPubSub, subscriber: Redis, commands: Redis) {
+  constructor(store: ActivityStore, pubsub: RedisPubSub, subscriber: RedisClient, commands: RedisClient) {
     this.#store = store;
     this.#pubsub = pubsub;
     this.#subscriber = subscriber;

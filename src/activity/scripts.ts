@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 
 /**
  * The Lua scripts that apply each tracked call atomically in one round trip.
@@ -28,19 +29,24 @@ export interface ActivityScripts {
   reap: Script;
   publishCount: Script;
   onlineCount: Script;
+  presenceChange: Script;
 }
 
 type ScriptCommand = (...args: (string | number)[]) => unknown;
 
 const readScript = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
-const PLAYER_SCRIPT_KEYS = 5;
-
-export function defineActivityScripts(redis: Redis): ActivityScripts {
-  const lib = readScript('lib');
-  const define = (name: string, lua: string, numberOfKeys: number): Script => {
+/**
+ * Every script takes the number of its keys first (as EVALSHA does): the
+ * per-player scripts get the online set among their keys on a single server
+ * only.
+ */
+export function defineActivityScripts(redis: RedisClient): ActivityScripts {
+  const onlineLib = readScript('online-lib');
+  const lib = `${onlineLib}\n${readScript('lib')}`;
+  const define = (name: string, lua: string): Script => {
     const commandName = `activity_${name.replace('-', '_')}`;
-    redis.defineCommand(commandName, { lua, numberOfKeys });
+    redis.defineCommand(commandName, { lua });
     // defineCommand adds the command to the client and to its pipelines.
     const commandOf = (target: object) => {
       const command = (target as Record<string, ScriptCommand | undefined>)[commandName];
@@ -48,18 +54,20 @@ export function defineActivityScripts(redis: Redis): ActivityScripts {
       return command;
     };
     return {
-      run: (keys, args) => commandOf(redis).call(redis, ...keys, ...args) as Promise<unknown>,
-      queue: (pipeline, keys, args) => void commandOf(pipeline).call(pipeline, ...keys, ...args),
+      run: (keys, args) => commandOf(redis).call(redis, keys.length, ...keys, ...args) as Promise<unknown>,
+      queue: (pipeline, keys, args) => void commandOf(pipeline).call(pipeline, keys.length, ...keys, ...args),
     };
   };
-  const playerScript = (name: string) => define(name, `${lib}\n${readScript(name)}`, PLAYER_SCRIPT_KEYS);
+  const playerScript = (name: string) => define(name, `${lib}\n${readScript(name)}`);
+  const onlineScript = (name: string) => define(name, `${onlineLib}\n${readScript(name)}`);
   return {
     login: playerScript('login'),
     activity: playerScript('activity'),
     logout: playerScript('logout'),
     heartbeat: playerScript('heartbeat'),
     reap: playerScript('reap'),
-    publishCount: define('publish-count', readScript('publish-count'), 2),
-    onlineCount: define('online-count', readScript('online-count'), 2),
+    publishCount: onlineScript('publish-count'),
+    onlineCount: onlineScript('online-count'),
+    presenceChange: onlineScript('presence-change'),
   };
 }

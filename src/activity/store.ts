@@ -1,15 +1,8 @@
-import { ReplyError, type Redis } from 'ioredis';
+import { ReplyError } from 'ioredis';
 import type { Clock } from '../clock.ts';
+import type { RedisClient } from '../redis.ts';
 import { InvalidInputError, StoreUnavailableError } from './errors.ts';
-import {
-  dailyKey,
-  LIMITS,
-  ONLINE_COUNT_CHANNEL,
-  ONLINE_PLAYERS_KEY,
-  ONLINE_VERSION_KEY,
-  playerKeys,
-  TTL_SECONDS,
-} from './keys.ts';
+import { LIMITS, ONLINE_COUNT_CHANNEL, standaloneKeys, TTL_SECONDS, type KeyScheme } from './keys.ts';
 import {
   decodeCompletedSession,
   decodeDaily,
@@ -76,28 +69,33 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY
  * The Redis layer: key names, TTLs, JSON shapes and the atomic scripts.
  * Every tracked call is one script run; input is checked before anything is sent.
  */
-export interface StoreHooks {
+export interface StoreOptions {
+  /** The key names: the original's on a single server (default), hash-tagged on a cluster. */
+  keys?: KeyScheme;
   /** Called for every call that failed because Redis was unusable. */
   onUnavailable?: (error: unknown) => void;
 }
 
 export class ActivityStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #clock: Clock;
   readonly #scripts: ActivityScripts;
-  readonly #hooks: StoreHooks;
+  readonly #keys: KeyScheme;
+  readonly #onUnavailable: (error: unknown) => void;
 
-  constructor(redis: Redis, clock: Clock, hooks: StoreHooks = {}) {
+  constructor(redis: RedisClient, clock: Clock, { keys = standaloneKeys, onUnavailable }: StoreOptions = {}) {
     this.#redis = redis;
     this.#clock = clock;
     this.#scripts = defineActivityScripts(redis);
-    this.#hooks = hooks;
+    this.#keys = keys;
+    this.#onUnavailable = onUnavailable ?? (() => {});
   }
 
   async trackLogin(playerId: string): Promise<PlayerSession> {
     const raw = await this.#runPlayerScript('login', playerId, []);
     const session = decodeSession(raw as string);
     if (!session) throw new Error('login script returned no session');
+    await this.#changePresence('add', [playerId]);
     return session;
   }
 
@@ -151,18 +149,26 @@ export class ActivityStore {
   /** Completes the open session; null (and nothing written) when there is none. */
   async trackLogout(playerId: string): Promise<CompletedSession | null> {
     const raw = await this.#runPlayerScript('logout', playerId, []);
-    return typeof raw === 'string' ? decodeCompletedSession(raw) : null;
+    if (typeof raw !== 'string') return null;
+    await this.#changePresence('remove', [playerId]);
+    return decodeCompletedSession(raw);
   }
 
   /** Keeps an open session alive without counting an action; null (nothing written) without one. */
   async trackHeartbeat(playerId: string): Promise<PlayerSession | null> {
     const raw = await this.#runPlayerScript('heartbeat', playerId, []);
-    return typeof raw === 'string' ? decodeSession(raw) : null;
+    if (typeof raw !== 'string') return null;
+    // On a cluster a crash between a login and its set update could leave an
+    // open session out of the online set; every heartbeat puts it back.
+    await this.#changePresence('add', [playerId]);
+    return decodeSession(raw);
   }
 
   /** One SSCAN step over the online set. */
   async scanOnlinePlayers(cursor: string, count: number): Promise<{ cursor: string; playerIds: string[] }> {
-    const [next, playerIds] = await this.#call(() => this.#redis.sscan(ONLINE_PLAYERS_KEY, cursor, 'COUNT', count));
+    const [next, playerIds] = await this.#call(() =>
+      this.#redis.sscan(this.#keys.onlinePlayers, cursor, 'COUNT', count),
+    );
     return { cursor: next, playerIds };
   }
 
@@ -174,11 +180,14 @@ export class ActivityStore {
    */
   async reapMembers(playerIds: readonly string[], idleTimeoutSeconds: number): Promise<ReapOutcome> {
     const now = this.#clock.now();
-    const calls = playerIds
-      .filter((playerId) => PLAYER_ID_PATTERN.test(playerId))
-      .map((playerId) => this.#playerScriptCall(playerId, now, [idleTimeoutSeconds * 1_000_000]));
+    const valid = playerIds.filter((playerId) => PLAYER_ID_PATTERN.test(playerId));
+    const calls = valid.map((playerId) => this.#playerScriptCall(playerId, now, [idleTimeoutSeconds * 1_000_000]));
     if (calls.length === 0) return { reaped: 0, ghosts: 0 };
     const replies = await this.#pipelined(this.#scripts.reap, calls);
+    await this.#changePresence(
+      'remove',
+      valid.filter((_, index) => replies[index] === 'reaped' || replies[index] === 'ghost'),
+    );
     return {
       reaped: replies.filter((reply) => reply === 'reaped').length,
       ghosts: replies.filter((reply) => reply === 'ghost').length,
@@ -186,18 +195,18 @@ export class ActivityStore {
   }
 
   async getSession(playerId: string): Promise<PlayerSession | null> {
-    const raw = await this.#call(() => this.#redis.get(playerKeys(checkPlayerId(playerId)).session));
+    const raw = await this.#call(() => this.#redis.get(this.#keys.player(checkPlayerId(playerId)).session));
     return decodeSession(raw);
   }
 
   async getSummary(playerId: string): Promise<PlayerSummary> {
-    const raw = await this.#call(() => this.#redis.get(playerKeys(checkPlayerId(playerId)).summary));
+    const raw = await this.#call(() => this.#redis.get(this.#keys.player(checkPlayerId(playerId)).summary));
     return decodeSummary(playerId, raw);
   }
 
   /** Newest first. */
   async getRecentEvents(playerId: string, limit: number): Promise<ActivityEvent[]> {
-    const key = playerKeys(checkPlayerId(playerId)).events;
+    const key = this.#keys.player(checkPlayerId(playerId)).events;
     const end = checkLimit(limit) - 1;
     const raws = await this.#call(() => this.#redis.lrange(key, 0, end));
     return raws.map(decodeEvent).filter((event): event is ActivityEvent => event !== null);
@@ -207,27 +216,27 @@ export class ActivityStore {
   async getDailyStats(playerId: string, date?: string | null): Promise<DailyStats> {
     checkPlayerId(playerId);
     const day = date == null ? utcDay(this.#clock.now()) : checkDate(date);
-    const raw = await this.#call(() => this.#redis.get(dailyKey(playerId, day)));
+    const raw = await this.#call(() => this.#redis.get(`${this.#keys.player(playerId).dailyPrefix}${day}`));
     return decodeDaily(playerId, day, raw);
   }
 
   getOnlineCount(): Promise<number> {
-    return this.#call(() => this.#redis.scard(ONLINE_PLAYERS_KEY));
+    return this.#call(() => this.#redis.scard(this.#keys.onlinePlayers));
   }
 
   getOnlinePlayerIds(): Promise<string[]> {
-    return this.#call(() => this.#redis.smembers(ONLINE_PLAYERS_KEY));
+    return this.#call(() => this.#redis.smembers(this.#keys.onlinePlayers));
   }
 
   /** The count with the version of the online set it belongs to, read together. */
   async getVersionedOnlineCount(): Promise<VersionedCount> {
-    const raw = await this.#call(() => this.#scripts.onlineCount.run([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], []));
+    const raw = await this.#call(() => this.#scripts.onlineCount.run(this.#onlineKeys(), []));
     return decodeVersionedCount(raw) ?? { count: 0, version: 0 };
   }
 
   /** Publishes the current count and version again, for subscribers that may have missed a change. */
   async publishOnlineCount(): Promise<void> {
-    await this.#call(() => this.#scripts.publishCount.run([ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY], [ONLINE_COUNT_CHANNEL]));
+    await this.#call(() => this.#scripts.publishCount.run(this.#onlineKeys(), [ONLINE_COUNT_CHANNEL]));
   }
 
   #runPlayerScript(name: 'login' | 'logout' | 'heartbeat', playerId: string, ownArgs: readonly (string | number)[]): Promise<unknown> {
@@ -235,23 +244,58 @@ export class ActivityStore {
     return this.#call(() => this.#scripts[name].run(keys, args));
   }
 
-  /** Runs one script many times in one round trip; the replies in order. */
+  #onlineKeys(): string[] {
+    return [this.#keys.onlinePlayers, this.#keys.onlineVersion];
+  }
+
+  /**
+   * On a cluster the per-player scripts cannot reach the online set (another
+   * slot): it is updated right after them, one script per player. A crash in
+   * between is reconciled by the reaper (ghosts) and by heartbeats (missing
+   * members). On a single server the scripts did it already.
+   */
+  async #changePresence(change: 'add' | 'remove', playerIds: readonly string[]): Promise<void> {
+    if (!this.#keys.cluster || playerIds.length === 0) return;
+    const keys = this.#onlineKeys();
+    await this.#pipelined(
+      this.#scripts.presenceChange,
+      playerIds.map((playerId) => ({ keys, args: [change, playerId, ONLINE_COUNT_CHANNEL] })),
+    );
+  }
+
+  /**
+   * Runs one script many times in one round trip; the replies in order. On a
+   * cluster a pipeline may only hold one slot's keys, so the calls go out as
+   * one pipeline per slot group (per player), in parallel, each in order.
+   */
   #pipelined(script: Script, calls: readonly ScriptCall[]): Promise<unknown[]> {
     return this.#call(async () => {
-      const pipeline = this.#redis.pipeline();
-      for (const { keys, args } of calls) script.queue(pipeline, keys, args);
-      const results = (await pipeline.exec()) ?? [];
-      const failure = results.find(([error]) => error)?.[0];
-      if (failure) throw failure;
-      return results.map(([, reply]) => reply);
+      const groups = new Map<string, number[]>();
+      calls.forEach((call, index) => {
+        const group = this.#keys.cluster ? call.keys[0]! : '';
+        groups.set(group, [...(groups.get(group) ?? []), index]);
+      });
+      const replies: unknown[] = new Array(calls.length);
+      await Promise.all(
+        [...groups.values()].map(async (indexes) => {
+          const pipeline = this.#redis.pipeline();
+          for (const index of indexes) script.queue(pipeline, calls[index]!.keys, calls[index]!.args);
+          const results = (await pipeline.exec()) ?? [];
+          results.forEach(([error, reply], position) => {
+            if (error) throw error;
+            replies[indexes[position]!] = reply;
+          });
+        }),
+      );
+      return replies;
     });
   }
 
   /** KEYS and ARGV of a per-player script: the layout lib.lua reads. */
   #playerScriptCall(playerId: string, now: Date, ownArgs: readonly (string | number)[]): ScriptCall {
-    const keys = playerKeys(playerId);
+    const keys = this.#keys.player(playerId);
     return {
-      keys: [keys.session, keys.events, keys.summary, ONLINE_PLAYERS_KEY, ONLINE_VERSION_KEY],
+      keys: [keys.session, keys.events, keys.summary, ...(this.#keys.cluster ? [] : this.#onlineKeys())],
       args: [
         playerId,
         toStoredTimestamp(now),
@@ -277,7 +321,7 @@ export class ActivityStore {
     } catch (error) {
       if (error instanceof InvalidInputError) throw error;
       if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) throw error;
-      this.#hooks.onUnavailable?.(error);
+      this.#onUnavailable(error);
       throw new StoreUnavailableError(error);
     }
   }

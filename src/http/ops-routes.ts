@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.ts';
 import type { Registry } from 'prom-client';
 
 export interface OpsRouteSources {
-  redis: Redis;
-  subscriber: Redis;
+  redis: RedisClient;
+  subscriber: RedisClient;
   registry: Registry;
   /** False once shutdown has begun, so load balancers stop sending traffic. */
   accepting: () => boolean;
@@ -54,7 +54,7 @@ export function createOpsRoutes(sources: OpsRouteSources) {
   };
 }
 
-async function ping(redis: Redis): Promise<string> {
+async function ping(redis: RedisClient): Promise<string> {
   if (redis.status !== 'ready') return redis.status;
   try {
     await Promise.race([

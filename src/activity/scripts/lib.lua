@@ -138,9 +138,22 @@ end
 -- so a subscriber can tell an older count from a newer one whatever order
 -- its two connections' replies are read in.
 local function publish_count(online_key, version_key, channel)
-  local version = redis.call('INCR', version_key)
-  local count = redis.call('SCARD', online_key)
-  redis.call('PUBLISH', channel, '{"count":' .. count .. ',"version":' .. version .. '}')
+  redis.call('PUBLISH', channel, count_message(online_key, redis.call('INCR', version_key)))
+end
+
+-- The online set is updated here only when it was passed in KEYS (single
+-- server). On a Redis Cluster it lives in another slot: the store updates
+-- it right after the script (presence-change.lua).
+local function join_online_set(cfg)
+  if cfg.online_key and redis.call('SADD', cfg.online_key, cfg.player_id) == 1 then
+    publish_count(cfg.online_key, cfg.online_version_key, cfg.channel)
+  end
+end
+
+local function leave_online_set(cfg)
+  if cfg.online_key and redis.call('SREM', cfg.online_key, cfg.player_id) == 1 then
+    publish_count(cfg.online_key, cfg.online_version_key, cfg.channel)
+  end
 end
 
 -- Moves every item of `additions` to the end of `list` (adding it when new)
@@ -217,9 +230,7 @@ local function complete_session(cfg, session, end_us, end_ts, end_date, reason, 
   push_event(cfg.events_key, 'logout', end_ts, enc_object(details), cfg.max_events, cfg.events_ttl)
 
   redis.call('DEL', cfg.session_key)
-  if not leave_online and redis.call('SREM', cfg.online_key, cfg.player_id) == 1 then
-    publish_count(cfg.online_key, cfg.online_version_key, cfg.channel)
-  end
+  if not leave_online then leave_online_set(cfg) end
 
   return enc_object({
     {'player_id', enc_str(session.player_id)},
@@ -235,7 +246,8 @@ local function complete_session(cfg, session, end_us, end_ts, end_date, reason, 
   })
 end
 
--- KEYS and ARGV layout shared by the per-player scripts.
+-- KEYS and ARGV layout shared by the per-player scripts (KEYS[4] and
+-- KEYS[5], the online set and its version, only on a single server).
 local cfg = {
   session_key = KEYS[1],
   events_key = KEYS[2],
@@ -260,5 +272,7 @@ local FIRST_OWN_ARG = 14
 
 require_type(cfg.session_key, 'string')
 require_type(cfg.events_key, 'list')
-require_type(cfg.online_key, 'set')
-require_type(cfg.online_version_key, 'string')
+if cfg.online_key then
+  require_type(cfg.online_key, 'set')
+  require_type(cfg.online_version_key, 'string')
+end

@@ -22,7 +22,5 @@ local session = encode_session({
 })
 redis.call('SET', cfg.session_key, session, 'EX', cfg.session_ttl)
 push_event(cfg.events_key, 'login', cfg.now_ts, '{}', cfg.max_events, cfg.events_ttl)
-if redis.call('SADD', cfg.online_key, cfg.player_id) == 1 then
-  publish_count(cfg.online_key, cfg.online_version_key, cfg.channel)
-end
+join_online_set(cfg)
 return session
