@@ -37,16 +37,16 @@ type ScriptCommand = (...args: (string | number)[]) => unknown;
 const readScript = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
 /**
- * Every script takes the number of its keys first (as EVALSHA does): the
- * per-player scripts get the online set among their keys on a single server
- * only.
+ * The per-player scripts get the online set and its version among their keys
+ * on a single server only (5 keys; 3 on a cluster). Key counts are fixed per
+ * client so ioredis can route (and auto-pipeline) each call by its first key.
  */
-export function defineActivityScripts(redis: RedisClient): ActivityScripts {
+export function defineActivityScripts(redis: RedisClient, playerKeyCount: 3 | 5): ActivityScripts {
   const onlineLib = readScript('online-lib');
   const lib = `${onlineLib}\n${readScript('lib')}`;
-  const define = (name: string, lua: string): Script => {
+  const define = (name: string, lua: string, numberOfKeys: number): Script => {
     const commandName = `activity_${name.replace('-', '_')}`;
-    redis.defineCommand(commandName, { lua });
+    redis.defineCommand(commandName, { lua, numberOfKeys });
     // defineCommand adds the command to the client and to its pipelines.
     const commandOf = (target: object) => {
       const command = (target as Record<string, ScriptCommand | undefined>)[commandName];
@@ -54,12 +54,12 @@ export function defineActivityScripts(redis: RedisClient): ActivityScripts {
       return command;
     };
     return {
-      run: (keys, args) => commandOf(redis).call(redis, keys.length, ...keys, ...args) as Promise<unknown>,
-      queue: (pipeline, keys, args) => void commandOf(pipeline).call(pipeline, keys.length, ...keys, ...args),
+      run: (keys, args) => commandOf(redis).call(redis, ...keys, ...args) as Promise<unknown>,
+      queue: (pipeline, keys, args) => void commandOf(pipeline).call(pipeline, ...keys, ...args),
     };
   };
-  const playerScript = (name: string) => define(name, `${lib}\n${readScript(name)}`);
-  const onlineScript = (name: string) => define(name, `${onlineLib}\n${readScript(name)}`);
+  const playerScript = (name: string) => define(name, `${lib}\n${readScript(name)}`, playerKeyCount);
+  const onlineScript = (name: string) => define(name, `${onlineLib}\n${readScript(name)}`, 2);
   return {
     login: playerScript('login'),
     activity: playerScript('activity'),

@@ -86,7 +86,7 @@ export class ActivityStore {
   constructor(redis: RedisClient, clock: Clock, { keys = standaloneKeys, onUnavailable }: StoreOptions = {}) {
     this.#redis = redis;
     this.#clock = clock;
-    this.#scripts = defineActivityScripts(redis);
+    this.#scripts = defineActivityScripts(redis, keys.cluster ? 3 : 5);
     this.#keys = keys;
     this.#onUnavailable = onUnavailable ?? (() => {});
   }

@@ -1,13 +1,14 @@
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode, ExecutionResult } from 'graphql';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { createApp, type App } from '../../src/app.ts';
 import { mintToken, type TokenRequest } from '../../src/auth.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { LocalRedisServer } from '../../src/redis-server.ts';
 import { ManualClock } from './clock.ts';
+import type { TestCluster } from './cluster.ts';
 
 /** Test servers allow DEBUG (SLEEP) from local connections, to play a slow Redis. */
 export const TEST_REDIS_ARGS = ['--enable-debug-command', 'local'];
@@ -50,19 +51,64 @@ export interface TestServiceOptions {
 /** A redis-server of this test file's own, and the app on top of it. */
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const redisServer = options.redisServer ?? (await LocalRedisServer.start('redis-server', TEST_REDIS_ARGS));
+  const redis = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const service = await startApp({ REDIS_URL: redisServer.url }, redis, options);
+  return {
+    ...service,
+    redisServer,
+    redis,
+    reset: async () => {
+      await redis.flushall();
+    },
+    async stop() {
+      await service.stop();
+      if (!options.redisServer) await redisServer.stop();
+    },
+  };
+}
+
+export interface ClusterTestService extends Omit<TestService, 'redis' | 'redisServer'> {
+  cluster: TestCluster;
+  /** A cluster connection for looking at what the cluster holds. */
+  redis: Cluster;
+}
+
+/** The app on a Redis Cluster (started with startTestCluster); the cluster outlives it. */
+export async function startClusterTestService(
+  cluster: TestCluster,
+  options: Omit<TestServiceOptions, 'redisServer'> = {},
+): Promise<ClusterTestService> {
+  const redis = new Cluster(cluster.nodes.map(asClusterNode), { lazyConnect: true });
+  const service = await startApp({ REDIS_CLUSTER_NODES: cluster.nodes.join(',') }, redis, options);
+  return { ...service, cluster, redis, reset: () => cluster.flush() };
+}
+
+const asClusterNode = (node: string) => {
+  const [host, port] = node.split(':');
+  return { host: host!, port: Number(port) };
+};
+
+type CommonService = Omit<TestService, 'redis' | 'redisServer' | 'reset'>;
+
+async function startApp(
+  connection: Record<string, string>,
+  redis: Redis | Cluster,
+  options: Omit<TestServiceOptions, 'redisServer'>,
+): Promise<CommonService> {
   const config = loadConfig({
     NODE_ENV: 'test',
-    REDIS_URL: redisServer.url,
+    ...connection,
     REDIS_COMMAND_TIMEOUT_MS: '500',
     REDIS_CONNECT_TIMEOUT_MS: '500',
     REDIS_MAX_RECONNECT_DELAY_MS: '100',
     JWT_SECRET: TEST_JWT_SECRET,
+    // Tests drive the reaper by hand (app.reaper.runOnce) with the manual clock.
+    ACTIVITY_REAPER_INTERVAL_SECONDS: '3600',
     ...options.env,
   });
   const clock = new ManualClock();
   const app = createApp(config, { clock, ...(options.logger ? { logger: options.logger } : {}) });
   const url = await app.start(0, '127.0.0.1');
-  const redis = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   redis.on('error', () => {});
   await redis.connect();
 
@@ -77,25 +123,18 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     return async (document, ...variables) =>
       (await executor({ document: document as DocumentNode, variables: variables[0] })) as ExecutionResult<never>;
   };
-  const run = runnerFor(await token({ role: 'service', subject: 'game-server' }));
 
   return {
     app,
     config,
     clock,
-    redisServer,
-    redis,
-    run,
+    run: runnerFor(await token({ role: 'service', subject: 'game-server' })),
     as: (bearer) => ({ run: runnerFor(bearer) }),
     token,
     url,
-    reset: async () => {
-      await redis.flushall();
-    },
     async stop() {
       redis.disconnect();
       await app.stop();
-      if (!options.redisServer) await redisServer.stop();
     },
   };
 }

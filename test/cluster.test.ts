@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ActivityInput } from './gql/graphql.ts';
+import { startTestCluster, type TestCluster } from './support/cluster.ts';
+import { errorCodes, startClusterTestService, type ClusterTestService } from './support/harness.ts';
+import {
+  DailyStats,
+  OnlinePlayers,
+  PlayerSession,
+  PlayerSummary,
+  RecentEvents,
+  TrackActivities,
+  TrackActivity,
+  TrackHeartbeat,
+  TrackLogin,
+  TrackLogout,
+} from './support/operations.ts';
+
+/**
+ * The core behaviours on a 3-master Redis Cluster: per-player keys share a
+ * slot through their {id} hash tag, the online set lives in its own slot,
+ * and no call ever sends a cross-slot command.
+ */
+
+let cluster: TestCluster;
+let service: ClusterTestService;
+beforeAll(async () => {
+  cluster = await startTestCluster(3);
+  service = await startClusterTestService(cluster);
+}, 60_000);
+afterAll(async () => {
+  await service?.stop();
+  await cluster?.stop();
+});
+beforeEach(async () => {
+  await service.reset();
+  service.clock.set('2026-11-23T22:00:00.000Z');
+});
+
+const ONLINE = 'activity:{activity:online}:players';
+
+describe('on a Redis Cluster', () => {
+  it('keeps one player’s keys in one slot, spread over the masters, and the online set in its own', async () => {
+    const players = Array.from({ length: 12 }, (_, n) => `p-${n}`);
+    for (const playerId of players) {
+      await service.run(TrackLogin, { playerId });
+      await service.run(TrackActivity, { playerId, eventType: 'DOCK' });
+      await service.run(TrackLogout, { playerId });
+    }
+    const slots = new Set<number>();
+    for (const playerId of players) {
+      const keys = [
+        `activity:session:{${playerId}}`,
+        `activity:events:{${playerId}}`,
+        `activity:summary:{${playerId}}`,
+        `activity:daily:{${playerId}}:2026-11-23`,
+      ];
+      const keySlots = await Promise.all(keys.map((key) => service.redis.cluster('KEYSLOT', key)));
+      expect(new Set(keySlots).size).toBe(1);
+      slots.add(Number(keySlots[0]));
+      expect(await service.redis.exists(keys[1]!, keys[2]!, keys[3]!)).toBe(3);
+    }
+    expect(slots.size).toBeGreaterThan(3);
+  });
+
+  it('runs a whole session: login, activities, relogin, logout, reads', async () => {
+    await service.run(TrackLogin, { playerId: 'a' });
+    service.clock.set('2026-11-23T22:01:00.000Z');
+    await service.run(TrackActivity, { playerId: 'a', eventType: 'TRADE_BUY', details: { total_value: 12.5 } });
+    await service.run(TrackActivity, { playerId: 'a', eventType: 'SECTOR_MOVE', details: { sector_id: 4 } });
+    await service.run(TrackActivity, { playerId: 'a', eventType: 'COMBAT_DEFEND' });
+    service.clock.set('2026-11-23T22:05:00.000Z');
+    const relogin = await service.run(TrackLogin, { playerId: 'a' });
+    expect(relogin.errors).toBeUndefined();
+    service.clock.set('2026-11-23T22:10:00.000Z');
+    const logout = await service.run(TrackLogout, { playerId: 'a' });
+    expect(logout.data?.trackLogout).toMatchObject({ durationSeconds: 300, actionsCount: 0 });
+    expect((await service.run(TrackLogout, { playerId: 'a' })).data?.trackLogout).toBeNull();
+
+    const summary = (await service.run(PlayerSummary, { playerId: 'a' })).data?.playerSummary;
+    expect(summary).toMatchObject({
+      totalSessions: 2,
+      totalPlaytimeSeconds: 60 + 300,
+      totalActions: 3,
+      totalTrades: 1,
+      totalTradeVolume: 12.5,
+      totalCombatEvents: 1,
+      allSectors: ['4'],
+    });
+    expect((await service.run(DailyStats, { playerId: 'a' })).data?.dailyStats).toMatchObject({ sessions: 2 });
+    const events = (await service.run(RecentEvents, { playerId: 'a', limit: 3 })).data?.recentEvents ?? [];
+    expect(events.map((event) => event.eventType)).toEqual(['LOGOUT', 'LOGIN', 'LOGOUT']);
+    expect(events[2]?.details).toEqual({ duration_seconds: 60, reason: 'relogin' });
+    expect((await service.run(PlayerSession, { playerId: 'a' })).data?.playerSession).toBeNull();
+    expect((await service.run(OnlinePlayers)).data).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: [] });
+  });
+
+  it('keeps 200 concurrent activities of one player exact', async () => {
+    await service.run(TrackLogin, { playerId: 'busy' });
+    await Promise.all(
+      Array.from({ length: 200 }, (_, n) =>
+        service.run(TrackActivity, { playerId: 'busy', eventType: n % 2 ? 'COMBAT_ATTACK' : 'WARP' }),
+      ),
+    );
+    const session = (await service.run(PlayerSession, { playerId: 'busy' })).data?.playerSession;
+    expect(session).toMatchObject({ actionsCount: 200, combatEvents: 100 });
+  });
+
+  it('applies a batch spanning many slots in order per player', async () => {
+    const players = ['x', 'y', 'z', 'w'];
+    await Promise.all(players.map((playerId) => service.run(TrackLogin, { playerId })));
+    const events = Array.from({ length: 40 }, (_, n): ActivityInput => ({
+      playerId: players[n % 4]!,
+      eventType: 'SECTOR_MOVE',
+      details: { sector_id: n },
+    }));
+    const result = await service.run(TrackActivities, { events });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.trackActivities.map((r) => r.session?.actionsCount)).toEqual(
+      Array.from({ length: 40 }, (_, n) => Math.floor(n / 4) + 1),
+    );
+    const sectors = (await service.run(PlayerSession, { playerId: 'y' })).data?.playerSession?.sectorsVisited;
+    expect(sectors).toEqual(Array.from({ length: 10 }, (_, n) => String(n * 4 + 1)));
+  });
+
+  it('counts online players exactly through a burst, and streams the count', async () => {
+    const feed = service.app.onlineCount.watch();
+    expect((await feed.next()).value).toBe(0);
+    const players = Array.from({ length: 60 }, (_, n) => `burst-${n}`);
+    await Promise.all(players.map((playerId) => service.run(TrackLogin, { playerId })));
+    await Promise.all(players.slice(0, 25).map((playerId) => service.run(TrackLogout, { playerId })));
+    const online = await service.run(OnlinePlayers);
+    expect(online.data?.onlinePlayerCount).toBe(35);
+    expect(await service.redis.scard(ONLINE)).toBe(35);
+    await expect.poll(async () => (await feed.next()).value).toBe(35);
+    await feed.return?.();
+  });
+
+  it('reaps idle sessions and ghosts, and heartbeats restore a missing member', async () => {
+    await Promise.all(['idle', 'alive'].map((playerId) => service.run(TrackLogin, { playerId })));
+    await service.redis.sadd(ONLINE, 'ghost');
+    await service.redis.srem(ONLINE, 'alive'); // as if a crash fell between login and the set update
+    service.clock.set('2026-11-23T22:20:00.000Z');
+    await service.run(TrackHeartbeat, { playerId: 'alive' });
+    expect(await service.redis.sismember(ONLINE, 'alive')).toBe(1);
+
+    service.clock.set('2026-11-23T22:45:00.000Z');
+    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 1, ghosts: 1 });
+    expect((await service.redis.smembers(ONLINE)).sort()).toEqual(['alive']);
+    expect((await service.run(PlayerSummary, { playerId: 'idle' })).data?.playerSummary.totalSessions).toBe(1);
+  });
+
+  it('refuses bad input and writes nothing', async () => {
+    const result = await service.run(TrackActivity, { playerId: 'a', eventType: 'TRADE_BUY', details: { total_value: 'x' } });
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    const sizes = await Promise.all(cluster.servers.map(async (server) => {
+      const { Redis } = await import('ioredis');
+      const node = new Redis(server.url);
+      try {
+        return await node.dbsize();
+      } finally {
+        node.disconnect();
+      }
+    }));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(0);
+  });
+});
