@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { ServerProcess } from '../bench/server.ts';
+import { mintToken } from '../src/auth.ts';
+import { LocalRedisServer } from '../src/redis-server.ts';
+import { TEST_JWT_SECRET } from './support/harness.ts';
+
+/** Three API processes behind an imaginary load balancer, on one Redis. */
+
+let redisServer: LocalRedisServer;
+let redis: Redis;
+let instances: ServerProcess[];
+let authorization: string;
+
+beforeAll(async () => {
+  redisServer = await LocalRedisServer.start();
+  redis = new Redis(redisServer.url);
+  instances = await Promise.all(
+    [0, 1, 2].map(() => ServerProcess.start({ redisUrl: redisServer.url, jwtSecret: TEST_JWT_SECRET, logLevel: 'warn' })),
+  );
+  authorization = `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'service', subject: 'game-server' })}`;
+}, 30_000);
+afterAll(async () => {
+  redis?.disconnect();
+  await Promise.all((instances ?? []).map((instance) => instance.stop()));
+  await redisServer?.stop();
+});
+
+async function graphql(instance: ServerProcess, query: string, variables: Record<string, unknown> = {}) {
+  const response = await fetch(instance.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+  expect(body.errors).toBeUndefined();
+  return body.data!;
+}
+
+const LOGIN = 'mutation($p: ID!) { trackLogin(playerId: $p) { playerId } }';
+const LOGOUT = 'mutation($p: ID!) { trackLogout(playerId: $p) { playerId } }';
+const ACT = 'mutation($p: ID!) { trackActivity(playerId: $p, eventType: TRADE_SELL, details: { total_value: 1.5 }) { event { eventType } } }';
+
+describe('three API instances on one Redis', () => {
+  it('keep concurrent activities of one player spread over all three exact', async () => {
+    await graphql(instances[0]!, LOGIN, { p: 'shared' });
+    await Promise.all(Array.from({ length: 300 }, (_, n) => graphql(instances[n % 3]!, ACT, { p: 'shared' })));
+    const data = await graphql(instances[2]!, '{ playerSession(playerId: "shared") { actionsCount tradesCount tradeVolume } }');
+    expect(data['playerSession']).toEqual({ actionsCount: 300, tradesCount: 300, tradeVolume: 450 });
+  });
+
+  it('let a subscriber on one instance see every change made through the others', async () => {
+    const subscriber = instances[2]!;
+    const response = await fetch(subscriber.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization },
+      body: JSON.stringify({ query: 'subscription { onlinePlayerCount }' }),
+    });
+    const values: number[] = [];
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const reading = (async () => {
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        for (const match of buffer.matchAll(/^data: (.+)$/gm)) {
+          const count = (JSON.parse(match[1]!) as { data?: { onlinePlayerCount: number } }).data?.onlinePlayerCount;
+          if (count !== undefined) values.push(count);
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      }
+    })();
+    await expect.poll(() => values.length, { timeout: 5_000 }).toBeGreaterThan(0);
+
+    const players = Array.from({ length: 60 }, (_, n) => `mi-${n}`);
+    await Promise.all(players.map((p, n) => graphql(instances[n % 2]!, LOGIN, { p })));
+    await Promise.all(players.slice(0, 20).map((p, n) => graphql(instances[n % 2]!, LOGOUT, { p })));
+
+    const truth = await redis.scard('activity:online_players');
+    expect(truth).toBe(41); // 40 left of the burst, plus `shared`
+    await expect.poll(() => values.at(-1), { timeout: 5_000 }).toBe(truth);
+    await reader.cancel();
+    await reading.catch(() => {});
+  });
+});
