@@ -77,10 +77,11 @@ export function createApp(
     openSubscriptions: () => onlineCount.openFeeds,
   });
   const reaper = new IdleReaper(store, config.reaper, {
-    onPass: ({ reaped, ghosts }) => {
+    onBatch: ({ reaped, ghosts, failed }) => {
       metrics.reapedSessions.inc(reaped);
       metrics.removedGhosts.inc(ghosts);
-      if (reaped + ghosts > 0) logger.info({ reaped, ghosts }, 'reaper pass');
+      if (reaped + ghosts > 0) logger.info({ reaped, ghosts }, 'reaper batch');
+      if (failed > 0) logger.warn({ failed }, 'reaper skipped players whose keys made the script fail');
     },
     onError: (error) => logger.warn({ err: (error as Error).message }, 'reaper pass failed; retrying next interval'),
   });

@@ -144,7 +144,7 @@ describe('on a Redis Cluster', () => {
     expect(await service.redis.sismember(ONLINE, 'alive')).toBe(1);
 
     service.clock.set('2026-11-23T22:45:00.000Z');
-    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 1, ghosts: 1 });
+    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 1, ghosts: 1, failed: 0 });
     expect((await service.redis.smembers(ONLINE)).sort()).toEqual(['alive']);
     expect((await service.run(PlayerSummary, { playerId: 'idle' })).data?.playerSummary.totalSessions).toBe(1);
   });

@@ -85,11 +85,11 @@ describe('the idle reaper', () => {
 
     // 29 minutes later both are still within the timeout.
     service.clock.set('2026-11-23T22:39:00.000Z');
-    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 0, ghosts: 0 });
+    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 0, ghosts: 0, failed: 0 });
     await service.run(TrackHeartbeat, { playerId: 'quiet' });
     // 31 minutes after the last activity: only `gone` is idle.
     service.clock.set('2026-11-23T22:41:00.000Z');
-    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 1, ghosts: 0 });
+    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 1, ghosts: 0, failed: 0 });
 
     expect(await online()).toEqual(['quiet']);
     expect((await feed.next()).value).toBe(1);
@@ -114,7 +114,7 @@ describe('the idle reaper', () => {
     const feed = service.app.onlineCount.watch();
     expect((await feed.next()).value).toBe(3);
 
-    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 0, ghosts: 2 });
+    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 0, ghosts: 2, failed: 0 });
 
     expect(await online()).toEqual(['p-1']);
     // The sliding buffer may skip the intermediate count; the last one is exact.
@@ -161,7 +161,7 @@ describe('the idle reaper', () => {
     const outcome = await service.app.reaper.runOnce();
 
     const quiet = ids.filter((_, n) => n % 3 === 2);
-    expect(outcome).toEqual({ reaped: quiet.length, ghosts: 300 });
+    expect(outcome).toEqual({ reaped: quiet.length, ghosts: 300, failed: 0 });
     expect(await service.redis.scard('activity:online_players')).toBe(ids.length - quiet.length);
     expect(await service.redis.exists(`activity:session:${quiet[0]}`)).toBe(0);
     expect(await service.redis.exists(`activity:session:${ids[0]}`)).toBe(1);
@@ -179,6 +179,29 @@ describe('the idle reaper', () => {
     await expect.poll(() => service.app.reaper.runOnce().then((o) => o, () => null), { timeout: 5_000 }).toEqual({
       reaped: 0,
       ghosts: 0,
+      failed: 0,
     });
+  });
+});
+
+describe('the idle reaper, when some members are odd', () => {
+  it('skips a player whose keys break the script, and reaps everyone else', async () => {
+    const ids = Array.from({ length: 120 }, (_, n) => `odd-${n}`);
+    await Promise.all(ids.map((playerId) => service.app.store.trackLogin(playerId)));
+    await service.redis.sadd('activity:summary:odd-0', 'not a summary'); // a foreign writer's key
+    service.clock.set('2026-11-23T23:00:00.000Z');
+
+    const outcome = await service.app.reaper.runOnce();
+
+    expect(outcome).toEqual({ reaped: 119, ghosts: 0, failed: 1 });
+    expect(await online()).toEqual(['odd-0']);
+    const metrics = await service.app.metrics.registry.getSingleMetricAsString('activity_reaped_sessions_total');
+    expect(metrics).toMatch(/activity_reaped_sessions_total [1-9]\d*/);
+  });
+
+  it('removes members whose id this service would never write', async () => {
+    await service.redis.sadd('activity:online_players', 'not an id!', 'x'.repeat(80));
+    expect(await service.app.reaper.runOnce()).toEqual({ reaped: 0, ghosts: 2, failed: 0 });
+    expect(await online()).toEqual([]);
   });
 });

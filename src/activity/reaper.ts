@@ -8,7 +8,8 @@ export interface ReaperSettings {
 }
 
 export interface ReaperHooks {
-  onPass?: (outcome: ReapOutcome) => void;
+  /** After every batch, so what a pass did is counted even when a later batch fails. */
+  onBatch?: (outcome: ReapOutcome) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -25,6 +26,7 @@ export class IdleReaper {
   readonly #hooks: ReaperHooks;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<ReapOutcome> | null = null;
+  #stopping = false;
 
   constructor(store: ActivityStore, settings: ReaperSettings, hooks: ReaperHooks = {}) {
     this.#store = store;
@@ -33,13 +35,15 @@ export class IdleReaper {
   }
 
   start(): void {
+    this.#stopping = false;
     this.#timer ??= setInterval(() => {
       this.runOnce().catch((error: unknown) => this.#hooks.onError?.(error));
     }, this.#settings.intervalSeconds * 1000).unref();
   }
 
-  /** Stops the interval and waits for a pass under way. */
+  /** Stops the interval; a pass under way ends after its current batch. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running?.catch(() => {});
@@ -54,16 +58,17 @@ export class IdleReaper {
   }
 
   async #pass(): Promise<ReapOutcome> {
-    const total: ReapOutcome = { reaped: 0, ghosts: 0 };
+    const total: ReapOutcome = { reaped: 0, ghosts: 0, failed: 0 };
     let cursor = '0';
     do {
       const step = await this.#store.scanOnlinePlayers(cursor, this.#settings.batchSize);
       cursor = step.cursor;
       const outcome = await this.#store.reapMembers(step.playerIds, this.#settings.idleTimeoutSeconds);
+      this.#hooks.onBatch?.(outcome);
       total.reaped += outcome.reaped;
       total.ghosts += outcome.ghosts;
-    } while (cursor !== '0');
-    this.#hooks.onPass?.(total);
+      total.failed += outcome.failed;
+    } while (cursor !== '0' && !this.#stopping);
     return total;
   }
 }

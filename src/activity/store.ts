@@ -48,6 +48,8 @@ export interface ReapOutcome {
   reaped: number;
   /** Members removed because their session was gone. */
   ghosts: number;
+  /** Members left alone because their own keys made the script fail. */
+  failed: number;
 }
 
 export interface ActivityInput {
@@ -61,6 +63,10 @@ export interface TrackedActivity {
   /** The session after the update; null when the player had no open session. */
   session: PlayerSession | null;
 }
+
+/** A script that failed on the data it met, not for want of a usable Redis. */
+const isScriptFailure = (error: unknown) =>
+  error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message);
 
 // Replies that mean "Redis cannot serve right now" rather than "this call is wrong".
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS)\b/;
@@ -175,22 +181,24 @@ export class ActivityStore {
   /**
    * Reaps online-set members in one pipeline: each is completed when idle
    * longer than the timeout, or removed from the set when its session is
-   * gone. Ids that break the id pattern (written by someone else) are
-   * skipped rather than failing the batch.
+   * gone. A member whose own keys break a script (say, a key of the wrong
+   * type written by another program) is counted as failed and left alone,
+   * so it cannot hold up the others; an id outside the pattern cannot have
+   * a session here and is removed as a ghost.
    */
   async reapMembers(playerIds: readonly string[], idleTimeoutSeconds: number): Promise<ReapOutcome> {
     const now = this.#clock.now();
     const valid = playerIds.filter((playerId) => PLAYER_ID_PATTERN.test(playerId));
+    const strays = playerIds.filter((playerId) => !PLAYER_ID_PATTERN.test(playerId));
     const calls = valid.map((playerId) => this.#playerScriptCall(playerId, now, [idleTimeoutSeconds * 1_000_000]));
-    if (calls.length === 0) return { reaped: 0, ghosts: 0 };
-    const replies = await this.#pipelined(this.#scripts.reap, calls);
-    await this.#changePresence(
-      'remove',
-      valid.filter((_, index) => replies[index] === 'reaped' || replies[index] === 'ghost'),
-    );
+    const replies = calls.length ? await this.#pipelined(this.#scripts.reap, calls, { settle: true }) : [];
+    const left = valid.filter((_, index) => replies[index] === 'reaped' || replies[index] === 'ghost');
+    await this.#changePresence('remove', this.#keys.cluster ? left : []);
+    const removedStrays = await this.#changePresence('remove', strays, { anyMode: true });
     return {
       reaped: replies.filter((reply) => reply === 'reaped').length,
-      ghosts: replies.filter((reply) => reply === 'ghost').length,
+      ghosts: replies.filter((reply) => reply === 'ghost').length + removedStrays,
+      failed: replies.filter((reply) => reply instanceof Error).length,
     };
   }
 
@@ -254,21 +262,28 @@ export class ActivityStore {
    * between is reconciled by the reaper (ghosts) and by heartbeats (missing
    * members). On a single server the scripts did it already.
    */
-  async #changePresence(change: 'add' | 'remove', playerIds: readonly string[]): Promise<void> {
-    if (!this.#keys.cluster || playerIds.length === 0) return;
+  async #changePresence(
+    change: 'add' | 'remove',
+    playerIds: readonly string[],
+    { anyMode = false } = {},
+  ): Promise<number> {
+    if ((!this.#keys.cluster && !anyMode) || playerIds.length === 0) return 0;
     const keys = this.#onlineKeys();
-    await this.#pipelined(
+    const replies = await this.#pipelined(
       this.#scripts.presenceChange,
       playerIds.map((playerId) => ({ keys, args: [change, playerId, ONLINE_COUNT_CHANNEL] })),
     );
+    return replies.filter((changed) => changed === 1).length;
   }
 
   /**
    * Runs one script many times in one round trip; the replies in order. On a
    * cluster a pipeline may only hold one slot's keys, so the calls go out as
    * one pipeline per slot group (per player), in parallel, each in order.
+   * With `settle`, a call whose script failed on its own keys answers its
+   * error in place of a reply instead of failing the batch.
    */
-  #pipelined(script: Script, calls: readonly ScriptCall[]): Promise<unknown[]> {
+  #pipelined(script: Script, calls: readonly ScriptCall[], { settle = false } = {}): Promise<unknown[]> {
     return this.#call(async () => {
       const groups = new Map<string, number[]>();
       calls.forEach((call, index) => {
@@ -282,8 +297,8 @@ export class ActivityStore {
           for (const index of indexes) script.queue(pipeline, calls[index]!.keys, calls[index]!.args);
           const results = (await pipeline.exec()) ?? [];
           results.forEach(([error, reply], position) => {
-            if (error) throw error;
-            replies[indexes[position]!] = reply;
+            if (error && !(settle && isScriptFailure(error))) throw error;
+            replies[indexes[position]!] = error ?? reply;
           });
         }),
       );
@@ -320,7 +335,7 @@ export class ActivityStore {
       return await command();
     } catch (error) {
       if (error instanceof InvalidInputError) throw error;
-      if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) throw error;
+      if (isScriptFailure(error)) throw error;
       this.#onUnavailable(error);
       throw new StoreUnavailableError(error);
     }
