@@ -118,7 +118,8 @@ export function createApp(
     graphqlEndpoint: GRAPHQL_PATH,
     context,
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
-    maskedErrors: { maskError },
+    // isDev off whatever NODE_ENV says: causes go to the log, never to the caller.
+    maskedErrors: { maskError, isDev: false },
     maxRequestBodySize: config.limits.maxRequestBytes,
     plugins: [useRequestLog(logger), metrics.plugin(), useInputErrorCodes(), ...protectionPlugins(config, clock)],
     logging: {
@@ -142,7 +143,8 @@ export function createApp(
       },
     );
   });
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  // The same size limit as HTTP bodies (ws' default is 100 MiB); over it, close 1009.
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.limits.maxRequestBytes });
   // Open graphql-ws connections, to wait for their subscriptions to complete on shutdown.
   const wsConnections = new Set<{ subscriptions: Record<string, unknown> }>();
   const wsHandle = useServer(

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -22,17 +22,27 @@ export const DOCUMENT_LIMITS = {
   maxCost: 5000,
 } as const;
 
+/**
+ * By default graphql-armor throws out of validate(): the error then has no
+ * code over HTTP and closes a whole graphql-ws socket. Reported instead, it
+ * is an ordinary validation error (GRAPHQL_VALIDATION_FAILED).
+ */
+const reportAsValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
 export function protectionPlugins(config: Config, clock: Clock): Plugin<GraphQLContext>[] {
   const plugins: Plugin<GraphQLContext>[] = [
     // Refuses what a browser sends cross-site without a CORS preflight (GET,
     // form posts) unless it carries this header; JSON POSTs pass.
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }) as Plugin<GraphQLContext>,
     EnvelopArmorPlugin({
-      maxDepth: { n: DOCUMENT_LIMITS.maxDepth, ignoreIntrospection: true },
-      maxAliases: { n: DOCUMENT_LIMITS.maxAliases },
+      maxDepth: { n: DOCUMENT_LIMITS.maxDepth, ignoreIntrospection: true, ...reportAsValidationError },
+      maxAliases: { n: DOCUMENT_LIMITS.maxAliases, ...reportAsValidationError },
       maxTokens: { n: DOCUMENT_LIMITS.maxTokens },
-      maxDirectives: { n: DOCUMENT_LIMITS.maxDirectives },
-      costLimit: { maxCost: DOCUMENT_LIMITS.maxCost, ignoreIntrospection: true },
+      maxDirectives: { n: DOCUMENT_LIMITS.maxDirectives, ...reportAsValidationError },
+      costLimit: { maxCost: DOCUMENT_LIMITS.maxCost, ignoreIntrospection: true, ...reportAsValidationError },
       blockFieldSuggestion: { enabled: config.production },
     }) as Plugin<GraphQLContext>,
   ];

@@ -43,7 +43,8 @@ export interface TestService {
 export interface TestServiceOptions {
   /** Share a running server (several API instances on one Redis). */
   redisServer?: LocalRedisServer;
-  env?: Record<string, string>;
+  /** Overrides of the test environment; `undefined` unsets one (e.g. JWT_SECRET, to run on a JWKS only). */
+  env?: Record<string, string | undefined>;
   /** Where the app logs (silent by default). */
   logger?: Logger;
 }
