@@ -37,8 +37,10 @@ if session then
     end
   end
   result = encode_session(session)
-  redis.call('SET', cfg.session_key, result, 'EX', cfg.session_ttl)
 end
 
+-- The event goes first: GET above and this first write fail on a key of the
+-- wrong type before anything is written, so no type checks are needed here.
 push_event(cfg.events_key, event_type, cfg.now_ts, details_json, cfg.max_events, cfg.events_ttl)
+if result then redis.call('SET', cfg.session_key, result, 'EX', cfg.session_ttl) end
 return result

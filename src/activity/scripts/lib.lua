@@ -270,9 +270,14 @@ local cfg = {
 }
 local FIRST_OWN_ARG = 14
 
-require_type(cfg.session_key, 'string')
-require_type(cfg.events_key, 'list')
-if cfg.online_key then
-  require_type(cfg.online_key, 'set')
-  require_type(cfg.online_version_key, 'string')
+-- For scripts that write several keys (complete_session checks the summary
+-- and daily keys itself). A script whose first command on each key fails on
+-- a wrong type anyway (GET, then the first write) can skip this.
+local function check_key_types()
+  require_type(cfg.session_key, 'string')
+  require_type(cfg.events_key, 'list')
+  if cfg.online_key then
+    require_type(cfg.online_key, 'set')
+    require_type(cfg.online_version_key, 'string')
+  end
 end

@@ -1,6 +1,7 @@
 -- Opens a session. An open session is first completed as a logout ending at
 -- its last activity, so a re-login never loses the previous session's counts.
 -- Returns the new session JSON.
+check_key_types()
 local open = read_session(redis.call('GET', cfg.session_key), cfg.player_id)
 if open then
   local end_us, end_ts, end_date = parse_ts(open.last_activity_at)

@@ -5,6 +5,7 @@
 --   is completed as a logout ending at its last activity (reason "idle").
 -- Own ARGV: the idle timeout in microseconds.
 -- Returns 'ghost', 'reaped' or false (left alone).
+check_key_types()
 local idle_timeout_us = tonumber(ARGV[FIRST_OWN_ARG])
 
 local raw = redis.call('GET', cfg.session_key)
