@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { medianBy, percentile, sortedCopy } from './stats.ts';
-import type { CpuMeter, CpuShare } from './machine.ts';
+import { BUSY_OTHER_CPU, type CpuMeter, type CpuShare } from './machine.ts';
 
 /*
  * A closed-loop HTTP load generator over keep-alive node:http connections,
@@ -38,6 +38,8 @@ export interface Round {
   errors: number;
   firstError: string | undefined;
   cpu: CpuShare;
+  /** Other processes took more than BUSY_OTHER_CPU % of a core meanwhile. */
+  disturbed: boolean;
 }
 
 /** One call of a closed loop: resolves with its units of work, or throws when it failed. */
@@ -55,11 +57,16 @@ export async function runClosedLoop(call: Call, concurrency: number, durationMs:
     while (performance.now() < deadline) {
       const at = performance.now();
       try {
-        units += await call();
+        // Not `units += await call()`: that reads `units` before awaiting
+        // and would drop the other loops' additions made meanwhile.
+        const done = await call();
+        units += done;
         latencies.push(performance.now() - at);
       } catch (error) {
         errors++;
         firstError ??= (error as Error).message;
+        // A server that is gone fails every call at once: stop hammering it.
+        if (errors >= 100 && errors > latencies.length) return;
       }
     }
   };
@@ -74,7 +81,14 @@ export async function runClosedLoop(call: Call, concurrency: number, durationMs:
   };
 }
 
-/** Warm-up (not measured), then `rounds` measured rounds; returns every round and the median one by units/s. */
+/**
+ * Warm-up (not measured), then `rounds` measured rounds; returns every
+ * round, the median one by units/s, and the units done in all of them.
+ * A round during which other processes took more than BUSY_OTHER_CPU % of
+ * a core (a test run next door, say) is marked disturbed and run again,
+ * up to `rounds` extra times; the median is taken over the undisturbed
+ * rounds when there are any.
+ */
 export async function measureRounds(
   call: Call,
   { concurrency, warmupSeconds, roundSeconds, rounds, cpu }: {
@@ -84,19 +98,23 @@ export async function measureRounds(
     rounds: number;
     cpu: CpuMeter;
   },
-): Promise<{ rounds: Round[]; median: Round; errors: number; firstError: string | undefined }> {
+): Promise<{ rounds: Round[]; median: Round; errors: number; firstError: string | undefined; totalUnits: number }> {
   let errors = 0;
   let firstError: string | undefined;
+  let totalUnits = 0;
   const tally = (outcome: LoadOutcome) => {
+    totalUnits += outcome.units;
     errors += outcome.errors;
     firstError ??= outcome.firstError;
   };
   if (warmupSeconds > 0) tally(await runClosedLoop(call, concurrency, warmupSeconds * 1000));
   const measured: Round[] = [];
-  for (let index = 0; index < rounds; index++) {
+  const undisturbed = () => measured.filter((r) => !r.disturbed);
+  for (let attempt = 0; undisturbed().length < rounds && attempt < 2 * rounds; attempt++) {
     const sample = cpu.start();
     const outcome = await runClosedLoop(call, concurrency, roundSeconds * 1000);
     tally(outcome);
+    const share = sample.since();
     measured.push({
       callsPerSecond: outcome.calls / outcome.seconds,
       unitsPerSecond: outcome.units / outcome.seconds,
@@ -104,10 +122,12 @@ export async function measureRounds(
       p99Ms: percentile(outcome.latenciesMs, 99),
       errors: outcome.errors,
       firstError: outcome.firstError,
-      cpu: sample.since(),
+      cpu: share,
+      disturbed: share.other > BUSY_OTHER_CPU,
     });
   }
-  return { rounds: measured, median: medianBy(measured, (r) => r.unitsPerSecond), errors, firstError };
+  const counted = undisturbed().length > 0 ? undisturbed() : measured;
+  return { rounds: measured, median: medianBy(counted, (r) => r.unitsPerSecond), errors, firstError, totalUnits };
 }
 
 /** A pool of keep-alive connections to one GraphQL endpoint. */

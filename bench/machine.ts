@@ -62,11 +62,29 @@ export function processRssMiB(pid: number): number {
   }
 }
 
-/** CPU use, in % of one core, of the server, redis-server and the bench itself over an interval. */
+/** Above this CPU share (% of a core) of other processes, a measurement is disturbed by a neighbour. */
+export const BUSY_OTHER_CPU = 25;
+
+/** CPU use, in % of one core, of the server, redis-server, the bench itself and everything else over an interval. */
 export interface CpuShare {
   server: number;
   redis: number;
   bench: number;
+  /** Every other process (and the kernel) on the machine: a busy neighbour makes a round unreliable. */
+  other: number;
+}
+
+/** CPU seconds the whole machine has spent busy so far (Linux /proc/stat, all cores); NaN elsewhere. */
+export function machineBusySeconds(): number {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+    const ticks = fields.map(Number);
+    // user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
+    const busy = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0) - ticks[3]! - ticks[4]!;
+    return busy / ticksPerSecond();
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Samples CPU times of the three processes; `since()` gives the shares used since the sample. */
@@ -84,15 +102,23 @@ export class CpuMeter {
     const server = processCpuSeconds(this.#serverPid);
     const redis = processCpuSeconds(this.#redisPid);
     const bench = process.cpuUsage();
+    const machine = machineBusySeconds();
     return {
       since: () => {
         const seconds = (performance.now() - at) / 1000;
         const benchUsed = process.cpuUsage(bench);
-        const share = (used: number) => Math.round((used / seconds) * 100);
+        const used = {
+          server: processCpuSeconds(this.#serverPid) - server,
+          redis: processCpuSeconds(this.#redisPid) - redis,
+          bench: (benchUsed.user + benchUsed.system) / 1e6,
+        };
+        const other = machineBusySeconds() - machine - used.server - used.redis - used.bench;
+        const share = (cpuSeconds: number) => Math.round((cpuSeconds / seconds) * 100);
         return {
-          server: share(processCpuSeconds(this.#serverPid) - server),
-          redis: share(processCpuSeconds(this.#redisPid) - redis),
-          bench: share((benchUsed.user + benchUsed.system) / 1e6),
+          server: share(used.server),
+          redis: share(used.redis),
+          bench: share(used.bench),
+          other: Math.max(0, share(other)),
         };
       },
     };

@@ -65,8 +65,8 @@ export class ServerProcess {
     process.once('exit', killOnExit);
     child.once('exit', () => process.off('exit', killOnExit));
 
-    // Keep the last lines of output for error reports; the rest (one JSON
-    // line per request at the default log level) is read and dropped.
+    // Keep the last lines of output for error reports; the per-request
+    // lines (one per request at the default log level) are read and dropped.
     const output: string[] = [];
     let listening: (url: string) => void = () => {};
     const listeningUrl = new Promise<string>((resolve) => (listening = resolve));
@@ -75,7 +75,8 @@ export class ServerProcess {
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
       for (const line of lines) {
-        output.push(line);
+        // Per-request lines say nothing about a failure; keep the rest.
+        if (!line.includes('"msg":"request"')) output.push(line);
         if (output.length > KEPT_OUTPUT_LINES) output.shift();
         const match = /listening on (http:\/\/\S+?)["\s]/.exec(line + ' ');
         if (match) listening(match[1]!);

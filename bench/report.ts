@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MachineInfo } from './machine.ts';
+import type { BenchSettings } from './settings.ts';
+import { round } from './stats.ts';
+import { BUSY_OTHER_CPU } from './machine.ts';
+import type { ScenarioResult } from './types.ts';
+
+export interface Ratio {
+  name: string;
+  numerator: string;
+  denominator: string;
+  value: number | null;
+  target: number;
+  met: boolean | null;
+  /** One of the two figures was measured while other processes competed for the CPUs. */
+  disturbed: boolean;
+}
+
+/** `value` ≥ `target`, from two throughputs of the same run (null when one of them did not run). */
+export function ratio(name: string, numerator: string, denominator: string, results: ReadonlyMap<string, ScenarioResult>, target: number): Ratio {
+  const top = results.get(numerator)?.throughput;
+  const bottom = results.get(denominator)?.throughput;
+  const value = top !== undefined && bottom !== undefined && bottom > 0 ? round(top / bottom, 2) : null;
+  const disturbed = Boolean(results.get(numerator)?.busy || results.get(denominator)?.busy);
+  return { name, numerator, denominator, value, target, met: value === null ? null : value >= target, disturbed };
+}
+
+export function header(machine: MachineInfo, settings: BenchSettings, serverLogLevel: string): string {
+  return [
+    `Player Activity API bench — ${new Date().toISOString()}`,
+    `machine: ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}`,
+    `runtime: Node ${machine.node}, redis-server ${machine.redisServer}`,
+    `server:  child process, NODE_ENV=production, LOG_LEVEL=${serverLogLevel}; load generator in the bench process`,
+    `rounds:  ${settings.warmupSeconds} s warm-up, then ${settings.rounds} × ${settings.roundSeconds} s, median round reported; ` +
+      `${settings.connections} HTTP connections, ${settings.players} players, ${settings.storeInFlight} store batches in flight`,
+  ].join('\n');
+}
+
+export function table(results: readonly ScenarioResult[]): string {
+  const rows: [string, string, string][] = [];
+  for (const result of results) {
+    result.metrics.forEach((metric, index) => {
+      const value = typeof metric.value === 'number' ? metric.value.toLocaleString('en-US') : metric.value;
+      rows.push([index === 0 ? result.scenario : '', metric.metric, metric.unit ? `${value} ${metric.unit}` : value]);
+    });
+    if (result.busy) rows.push(['', '! machine busy', `other processes used > ${BUSY_OTHER_CPU} % of a core: rerun`]);
+    if (result.errors > 0) rows.push(['', 'FAILED calls / checks', `${result.errors} (first: ${result.firstError})`]);
+  }
+  const heading: [string, string, string] = ['scenario', 'metric', 'value'];
+  const widths = heading.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(heading), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function ratioLines(ratios: readonly Ratio[]): string {
+  return ratios
+    .map((r) => {
+      const verdict = r.met === null ? 'n/a (a scenario did not run)' : r.met ? 'met' : 'MISSED';
+      const warning = r.disturbed ? ' — measured on a busy machine, rerun' : '';
+      return `${r.name}: ${r.value ?? '—'} (target ≥ ${r.target}) ${verdict}${warning}`;
+    })
+    .join('\n');
+}
+
+export function writeJson(path: string, report: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}
