@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth.ts';
 import { loadConfig } from '../src/config.ts';
 import { freePort, LocalRedisServer, resolveRedis } from '../src/redis-server.ts';
 import { TEST_JWT_SECRET } from './support/harness.ts';
+import { startMain } from './support/main-process.ts';
 
 /** `npm start` as a user runs it: the real entry point in a child process. */
 
@@ -16,18 +15,6 @@ afterAll(async () => {
   await redisServer?.stop();
 });
 
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: new URL('../', import.meta.url),
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => output };
-}
 
 describe('the entry point', () => {
   it('serves GraphQL on PORT and stops cleanly on SIGTERM', async () => {

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createClient } from 'graphql-ws';
@@ -8,6 +6,7 @@ import WebSocket from 'ws';
 import { mintToken } from '../src/auth.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { startTestService, TEST_JWT_SECRET, type TestService } from './support/harness.ts';
+import { startMain } from './support/main-process.ts';
 import { TrackActivity, TrackLogin } from './support/operations.ts';
 
 const logLines: Record<string, unknown>[] = [];
@@ -114,24 +113,14 @@ describe('graceful shutdown of the process', () => {
 
   it('ends SSE and WebSocket subscriptions cleanly, lets a request in flight finish, exits 0', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['src/main.ts'], {
-      cwd: new URL('../', import.meta.url),
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        REDIS_URL: redisServer.url,
-        JWT_SECRET: TEST_JWT_SECRET,
-        NODE_ENV: 'production',
-        REDIS_COMMAND_TIMEOUT_MS: '3000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, exited, output } = startMain({
+      PORT: String(port),
+      REDIS_URL: redisServer.url,
+      JWT_SECRET: TEST_JWT_SECRET,
+      NODE_ENV: 'production',
+      REDIS_COMMAND_TIMEOUT_MS: '3000',
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(child, 'exit') as Promise<[number | null]>;
-    await expect.poll(() => output, { timeout: 10_000 }).toContain('listening on');
+    await expect.poll(output, { timeout: 10_000 }).toContain('listening on');
     const url = `http://127.0.0.1:${port}/graphql`;
     const authorization = `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'admin' })}`;
 
@@ -177,7 +166,7 @@ describe('graceful shutdown of the process', () => {
     const [code] = await exited;
     expect(code).toBe(0);
     expect(performance.now() - signalled).toBeLessThan(10_000);
-    expect(output).toContain('SIGTERM received');
+    expect(output()).toContain('SIGTERM received');
     pauser.disconnect();
   });
 });

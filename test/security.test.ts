@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
@@ -15,6 +13,7 @@ import { DOCUMENT_LIMITS } from '../src/protections.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { schema } from '../src/schema/index.ts';
 import { errorCodes, startTestService, TEST_JWT_SECRET, type TestService, type TestServiceOptions } from './support/harness.ts';
+import { startMain } from './support/main-process.ts';
 import {
   DailyStats,
   OnlineCountChanges,
@@ -223,19 +222,6 @@ const nested = (depth: number) => {
 const bigDetails = (entries: number) =>
   `mutation { trackActivity(playerId: "${OWN}", eventType: DOCK, details: { ${Array.from({ length: entries }, (_, i) => `k${i}: ${i}`).join(' ')} }) { event { eventType } } }`;
 
-/** `node src/main.ts` in a child process, as `npm start` runs it. */
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: new URL('../', import.meta.url),
-    env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, output: () => output };
-}
 
 // ------------------------------------------------- the authorization matrix
 
