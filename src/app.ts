@@ -1,10 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
-import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
 import { clusterKeys, standaloneKeys } from './activity/keys.ts';
 import { OnlineCountFeed } from './activity/presence.ts';
 import { IdleReaper } from './activity/reaper.ts';
@@ -13,6 +10,7 @@ import { AuthenticationError, createTokenVerifier } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { GraphQLContext } from './context.ts';
+import { serveGraphQLOverWebSocket, type ServerContext } from './http/graphql-ws.ts';
 import { createOpsRoutes } from './http/ops-routes.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
@@ -41,14 +39,6 @@ export interface App {
    * for up to SHUTDOWN_GRACE_MS, then closes what is left and quits Redis.
    */
   stop(): Promise<void>;
-}
-
-/** What a request brings before the GraphQL context is built. */
-export interface ServerContext {
-  request?: Request;
-  /** The graphql-ws connection_init payload. */
-  connectionParams?: Readonly<Record<string, unknown>> | undefined;
-  params?: unknown;
 }
 
 export interface AppOptions {
@@ -143,46 +133,7 @@ export function createApp(
       },
     );
   });
-  // The same size limit as HTTP bodies (ws' default is 100 MiB); over it, close 1009.
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: config.limits.maxRequestBytes });
-  // Open graphql-ws connections, to wait for their subscriptions to complete on shutdown.
-  const wsConnections = new Set<{ subscriptions: Record<string, unknown> }>();
-  const wsHandle = useServer(
-    {
-      onConnect: (ctx) => {
-        wsConnections.add(ctx);
-      },
-      onClose: (ctx) => {
-        wsConnections.delete(ctx);
-      },
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          connectionParams: ctx.connectionParams,
-          params: payload,
-        } satisfies ServerContext);
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error]; // e.g. over the token limit
-          throw error;
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-      },
-    },
-    wsServer,
-  );
+  const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, config.limits.maxRequestBytes);
 
   let started = false;
   return {
@@ -220,11 +171,8 @@ export function createApp(
         // Complete every subscription: SSE streams send `complete` and end,
         // graphql-ws sends `complete` for each; then close the sockets (1001).
         onlineCount.endAll();
-        const subscriptionsDone = () =>
-          onlineCount.openFeeds === 0 &&
-          [...wsConnections].every((connection) => Object.keys(connection.subscriptions).length === 0);
-        while (!subscriptionsDone() && Date.now() < deadline) await sleep(10);
-        await wsHandle.dispose();
+        while ((onlineCount.openFeeds > 0 || webSocket.busy()) && Date.now() < deadline) await sleep(10);
+        await webSocket.dispose();
         // Requests in flight finish; each connection is closed once idle.
         const sweep = setInterval(() => server.closeIdleConnections(), 25);
         const grace = setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now()));
@@ -233,7 +181,6 @@ export function createApp(
         clearInterval(sweep);
         clearTimeout(grace);
       }
-      wsServer.close();
       onlineCount.stop();
       await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
     },
@@ -241,11 +188,3 @@ export function createApp(
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Yoga's enveloped execute/subscribe, handed to graphql-ws through rootValue. */
-interface EnvelopedRoot {
-  execute: (args: ExecutionArgs) => OperationResult;
-  subscribe: (args: ExecutionArgs) => OperationResult;
-}
-
-type OperationResult = Promise<ExecutionResult | AsyncIterable<ExecutionResult>> | ExecutionResult | AsyncIterable<ExecutionResult>;
