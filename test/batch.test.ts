@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActivityInput } from './gql/graphql.ts';
-import { errorCodes, startTestService, type TestService } from './support/harness.ts';
+import { errorCodes, useTestService } from './support/harness.ts';
 import { PlayerSession, RecentEvents, TrackActivities, TrackLogin } from './support/operations.ts';
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startTestService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-beforeEach(async () => {
-  await service.reset();
-  service.clock.set('2026-11-23T22:00:00.000Z');
-});
+const service = useTestService();
 
 const snapshot = async () => {
   const keys = (await service.redis.keys('*')).sort();

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from './support/harness.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestService } from './support/harness.ts';
 import { PlayerSession, PlayerSummary, RecentEvents, TrackActivity, TrackLogin, TrackLogout } from './support/operations.ts';
 
 /**
@@ -8,17 +8,7 @@ import { PlayerSession, PlayerSummary, RecentEvents, TrackActivity, TrackLogin, 
  * read and continue here, and what this service writes must read there.
  */
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startTestService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-beforeEach(async () => {
-  await service.reset();
-  service.clock.set('2026-11-23T23:00:00.000Z');
-});
+const service = useTestService({}, '2026-11-23T23:00:00.000Z');
 
 const pythonDumps = (value: Record<string, unknown>) =>
   JSON.stringify(value).replace(/":/g, '": ').replace(/,"/g, ', "');

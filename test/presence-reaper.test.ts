@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { errorCodes, startTestService, type TestService } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { errorCodes, startTestService, useTestService } from './support/harness.ts';
 import {
   DailyStats,
   PlayerSession,
@@ -12,17 +12,7 @@ import {
 
 /** Idle timeout 1800 s (the default); reaping is driven by hand with the manual clock. */
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startTestService({ env: { ACTIVITY_REAPER_BATCH_SIZE: '50' } });
-});
-afterAll(async () => {
-  await service?.stop();
-});
-beforeEach(async () => {
-  await service.reset();
-  service.clock.set('2026-11-23T22:00:00.000Z');
-});
+const service = useTestService({ env: { ACTIVITY_REAPER_BATCH_SIZE: '50' } });
 
 const MINUTE = 60_000;
 const online = async () => (await service.redis.smembers('activity:online_players')).sort();

@@ -5,8 +5,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse, type ExecutionResult } from 'graphql';
 import { isAsyncIterable } from 'graphql-yoga';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { errorCodes, startTestService, type TestService } from './support/harness.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes, useTestService } from './support/harness.ts';
 import {
   DailyStats,
   OnlineCountChanges,
@@ -41,17 +41,7 @@ const INTERNALS = [
   '127.0.0.1',
 ];
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startTestService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-beforeEach(async () => {
-  await service.reset();
-  service.clock.set('2026-11-23T22:00:00.000Z');
-});
+const service = useTestService();
 afterEach(async () => {
   // Leave a serving Redis for the next test, whatever this one did to it.
   if (!service.redisServer.running) await service.redisServer.restart();

@@ -12,7 +12,7 @@ import { mintToken } from '../src/auth.ts';
 import { DOCUMENT_LIMITS } from '../src/protections.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { schema } from '../src/schema/index.ts';
-import { errorCodes, startTestService, TEST_JWT_SECRET, type TestService, type TestServiceOptions } from './support/harness.ts';
+import { errorCodes, startTestService, TEST_JWT_SECRET, type TestService, type TestServiceOptions, useTestService } from './support/harness.ts';
 import { startMain } from './support/main-process.ts';
 import {
   DailyStats,
@@ -33,21 +33,11 @@ import {
  * abuse limits. Every refused call is shown to have written nothing.
  */
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startTestService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-beforeEach(async () => {
-  await service.reset();
-  service.clock.set(NOW);
-});
+const NOW = '2026-11-23T22:00:00.000Z';
+const service = useTestService({}, NOW);
 
 // ---------------------------------------------------------------- helpers
 
-const NOW = '2026-11-23T22:00:00.000Z';
 const OWN = 'p-1';
 const OTHER = 'p-2';
 const ANOTHER_SECRET = 'a-different-secret-that-is-also-32-chars-long';

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { errorCodes, startTestService, type TestService } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { errorCodes, useTestService } from './support/harness.ts';
 import {
   DailyStats,
   OnlinePlayers,
@@ -11,17 +11,7 @@ import {
   TrackLogout,
 } from './support/operations.ts';
 
-let service: TestService;
-beforeAll(async () => {
-  service = await startTestService();
-});
-afterAll(async () => {
-  await service?.stop();
-});
-beforeEach(async () => {
-  await service.reset();
-  service.clock.set('2026-11-23T22:00:00.000Z');
-});
+const service = useTestService();
 
 const stored = async (key: string) => JSON.parse((await service.redis.get(key)) ?? 'null');
 

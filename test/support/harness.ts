@@ -7,6 +7,7 @@ import { mintToken, type TokenRequest } from '../../src/auth.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { LocalRedisServer } from '../../src/redis-server.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ManualClock } from './clock.ts';
 import type { TestCluster } from './cluster.ts';
 
@@ -47,6 +48,31 @@ export interface TestServiceOptions {
   env?: Record<string, string | undefined>;
   /** Where the app logs (silent by default). */
   logger?: Logger;
+}
+
+/**
+ * The usual life of a test file's service: started once for the file, on a
+ * redis-server of its own; before each test Redis is emptied and the clock
+ * set to `startsAt`. The handle forwards to the service once it has started.
+ */
+export function useTestService(options: TestServiceOptions = {}, startsAt = '2026-11-23T22:00:00.000Z'): TestService {
+  let started: TestService | undefined;
+  beforeAll(async () => {
+    started = await startTestService(options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  beforeEach(async () => {
+    await started!.reset();
+    started!.clock.set(startsAt);
+  });
+  return new Proxy({} as TestService, {
+    get: (_target, property) => {
+      if (!started) throw new Error('the test service is used before beforeAll has started it');
+      return Reflect.get(started, property);
+    },
+  });
 }
 
 /** A redis-server of this test file's own, and the app on top of it. */
