@@ -7,6 +7,7 @@ import { isAsyncIterable } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, useTestService } from './support/harness.ts';
+import { dumpRedis, type StoredKey } from './support/redis-dump.ts';
 import {
   DailyStats,
   OnlineCountChanges,
@@ -42,6 +43,7 @@ const INTERNALS = [
 ];
 
 const service = useTestService();
+const dump = () => dumpRedis(service.redis);
 afterEach(async () => {
   // Leave a serving Redis for the next test, whatever this one did to it.
   if (!service.redisServer.running) await service.redisServer.restart();
@@ -136,28 +138,6 @@ async function waitUntilAppNoticesOutage(): Promise<void> {
   );
 }
 
-interface StoredKey {
-  type: string;
-  value: unknown;
-  ttl: number;
-}
-
-/** Every key with its type, value and TTL. */
-async function dump(): Promise<Record<string, StoredKey>> {
-  const { redis } = service;
-  const entries: Record<string, StoredKey> = {};
-  for (const key of (await redis.keys('*')).sort()) {
-    const type = await redis.type(key);
-    const value =
-      type === 'string'
-        ? await redis.get(key)
-        : type === 'list'
-          ? await redis.lrange(key, 0, -1)
-          : (await redis.smembers(key)).sort();
-    entries[key] = { type, value, ttl: await redis.ttl(key) };
-  }
-  return entries;
-}
 
 /** Same keys, types and values; TTLs only ran down (a write would have reset them). */
 function expectUnchanged(after: Record<string, StoredKey>, before: Record<string, StoredKey>): void {
@@ -363,3 +343,4 @@ describe('nothing half-written', () => {
     }
   });
 });
+

@@ -14,6 +14,7 @@ import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { schema } from '../src/schema/index.ts';
 import { errorCodes, startTestService, TEST_JWT_SECRET, type TestService, type TestServiceOptions, useTestService } from './support/harness.ts';
 import { startMain } from './support/main-process.ts';
+import { dumpRedis } from './support/redis-dump.ts';
 import {
   DailyStats,
   OnlineCountChanges,
@@ -38,6 +39,9 @@ const service = useTestService({}, NOW);
 
 // ---------------------------------------------------------------- helpers
 
+/** Seeded keys get a TTL of 10,000 s (see `seed`); TTLs in minutes, so the clock ticking is no change. */
+const dump = (redis = service.redis) => dumpRedis(redis, { ttlIn: 'minutes' });
+
 const OWN = 'p-1';
 const OTHER = 'p-2';
 const ANOTHER_SECRET = 'a-different-secret-that-is-also-32-chars-long';
@@ -57,28 +61,6 @@ function hs256(claims: JWTPayload, { secret = TEST_JWT_SECRET, expiresIn = '1h' 
   return jwt.sign(bytes(secret));
 }
 
-/**
- * Everything Redis holds: each key's value and TTL. Seeded keys get a TTL of
- * 10,000 s (see `seed`) and the TTL is kept in minutes, so any write, which
- * restarts a TTL at hours or days, shows up, and the clock ticking does not.
- */
-async function dump(redis = service.redis): Promise<Record<string, unknown>> {
-  const entries: Record<string, unknown> = {};
-  for (const key of (await redis.keys('*')).sort()) {
-    const type = await redis.type(key);
-    const value =
-      type === 'string'
-        ? await redis.get(key)
-        : type === 'list'
-          ? await redis.lrange(key, 0, -1)
-          : type === 'set'
-            ? (await redis.smembers(key)).sort()
-            : type;
-    const pttl = await redis.pttl(key);
-    entries[key] = { value, ttl: pttl < 0 ? pttl : Math.ceil(pttl / 60_000) };
-  }
-  return entries;
-}
 
 /** Two players with everything the service stores: sessions, events, summaries, daily records, the online set. */
 async function seed() {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes, useTestService } from './support/harness.ts';
+import { dumpRedis } from './support/redis-dump.ts';
 import {
   DailyStats,
   OnlinePlayers,
@@ -12,6 +13,7 @@ import {
 } from './support/operations.ts';
 
 const service = useTestService();
+const dump = () => dumpRedis(service.redis);
 
 const stored = async (key: string) => JSON.parse((await service.redis.get(key)) ?? 'null');
 
@@ -326,21 +328,6 @@ describe('reads', () => {
   });
 });
 
-/** Every key with its value and TTL, to prove a call changed nothing. */
-async function dump(): Promise<Record<string, unknown>> {
-  const entries: Record<string, unknown> = {};
-  for (const key of (await service.redis.keys('*')).sort()) {
-    const type = await service.redis.type(key);
-    const value =
-      type === 'string'
-        ? await service.redis.get(key)
-        : type === 'list'
-          ? await service.redis.lrange(key, 0, -1)
-          : (await service.redis.smembers(key)).sort();
-    entries[key] = { value, ttl: await service.redis.ttl(key) };
-  }
-  return entries;
-}
 
 describe('bad input', () => {
   const badCalls = {
@@ -399,3 +386,4 @@ describe('bad input', () => {
     expect(await dump()).toEqual(before);
   });
 });
+
