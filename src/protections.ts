@@ -1,12 +1,11 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { GraphQLContext } from './context.ts';
-import { findOperation } from './observability/metrics.ts';
 import { ErrorCode } from './schema/errors.ts';
 
 /**
@@ -65,7 +64,7 @@ export function useMutationRateLimit(perMinute: number, clock: Clock): Plugin<Gr
   let counts = new Map<string, number>();
   return {
     onExecute({ args }) {
-      const operation = findOperation(args.document, args.operationName);
+      const operation = getOperationAST(args.document, args.operationName);
       const caller = args.contextValue.caller;
       if (operation?.operation !== 'mutation' || caller === null) return;
       const current = Math.floor(clock.now().getTime() / WINDOW_MS);

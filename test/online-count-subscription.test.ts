@@ -310,8 +310,10 @@ describe('races and outages', () => {
 
   it('1,000 subscribe/disconnect cycles leave Redis subscriptions and memory at their baseline', async () => {
     await login('p-1');
+    const { gc } = globalThis;
+    if (!gc) throw new Error('run with --expose-gc (vitest.config.ts) to measure memory');
     const heap = () => {
-      globalThis.gc?.();
+      gc();
       return process.memoryUsage().heapUsed;
     };
     const cycle = async (n: number) => {

@@ -168,10 +168,15 @@ export function decodeCompletedSession(raw: string): CompletedSession {
   return storedCompletedSession.parse(parseJson(raw));
 }
 
+/** A record of optional fields; empty when absent or unreadable (the caller zeroes it). */
+function parseOrEmpty<T extends object>(schema: z.ZodType<T>, raw: string | null): Partial<T> {
+  const parsed = schema.safeParse(raw === null ? {} : parseJson(raw));
+  return parsed.success ? parsed.data : {};
+}
+
 /** The rolling summary, zeroed when absent. */
 export function decodeSummary(playerId: string, raw: string | null): PlayerSummary {
-  const parsed = storedSummary.safeParse(raw === null ? {} : parseJson(raw));
-  const s = parsed.success ? parsed.data : {};
+  const s = parseOrEmpty(storedSummary, raw);
   const allSectors = s.all_sectors ?? [];
   return {
     playerId,
@@ -189,8 +194,7 @@ export function decodeSummary(playerId: string, raw: string | null): PlayerSumma
 
 /** One day's record, zeroed when absent. */
 export function decodeDaily(playerId: string, date: string, raw: string | null): DailyStats {
-  const parsed = storedDaily.safeParse(raw === null ? {} : parseJson(raw));
-  const d = parsed.success ? parsed.data : {};
+  const d = parseOrEmpty(storedDaily, raw);
   return {
     playerId,
     date,

@@ -1,4 +1,4 @@
-import { Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GraphQLContext } from '../context.ts';
@@ -81,7 +81,7 @@ export class ServiceMetrics {
   /** A Yoga plugin counting operations, their duration and their errors. */
   plugin(): Plugin<GraphQLContext> {
     const observe = (document: DocumentNode, operationName: string | null | undefined) => {
-      const operation = findOperation(document, operationName);
+      const operation = getOperationAST(document, operationName);
       const labels = { operation: operation?.name?.value ?? 'anonymous', type: operation?.operation ?? 'unknown' };
       this.requests.inc(labels);
       return this.duration.startTimer(labels);
@@ -122,14 +122,3 @@ export class ServiceMetrics {
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-
-export function findOperation(
-  document: DocumentNode,
-  operationName: string | null | undefined,
-): OperationDefinitionNode | undefined {
-  return document.definitions.find(
-    (definition): definition is OperationDefinitionNode =>
-      definition.kind === Kind.OPERATION_DEFINITION &&
-      (operationName == null || definition.name?.value === operationName),
-  );
-}

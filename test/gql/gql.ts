@@ -14,10 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": typeof types.TrackLoginDocument,
+    "\n  fragment SessionFields on PlayerSession {\n    playerId\n    loginAt\n    lastActivityAt\n    actionsCount\n    tradesCount\n    tradeVolume\n    combatEvents\n    sectorsVisited\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n": typeof types.TrackLoginDocument,
     "\n  mutation TrackLogout($playerId: ID!) {\n    trackLogout(playerId: $playerId) {\n      playerId\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": typeof types.TrackLogoutDocument,
     "\n  mutation TrackActivity($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        lastActivityAt\n        actionsCount\n        tradesCount\n        tradeVolume\n        combatEvents\n        sectorsVisited\n      }\n    }\n  }\n": typeof types.TrackActivityDocument,
-    "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": typeof types.PlayerSessionDocument,
+    "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n": typeof types.PlayerSessionDocument,
     "\n  query PlayerSummary($playerId: ID!) {\n    playerSummary(playerId: $playerId) {\n      playerId\n      totalSessions\n      totalPlaytimeSeconds\n      totalActions\n      totalTrades\n      totalTradeVolume\n      totalCombatEvents\n      uniqueSectorsVisited\n      allSectors\n      lastUpdated\n    }\n  }\n": typeof types.PlayerSummaryDocument,
     "\n  query RecentEvents($playerId: ID!, $limit: Int) {\n    recentEvents(playerId: $playerId, limit: $limit) {\n      eventType\n      timestamp\n      details\n    }\n  }\n": typeof types.RecentEventsDocument,
     "\n  query RecentEventsDefaultLimit($playerId: ID!) {\n    recentEvents(playerId: $playerId) {\n      eventType\n    }\n  }\n": typeof types.RecentEventsDefaultLimitDocument,
@@ -28,10 +29,11 @@ type Documents = {
     "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n": typeof types.TrackHeartbeatDocument,
 };
 const documents: Documents = {
-    "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.TrackLoginDocument,
+    "\n  fragment SessionFields on PlayerSession {\n    playerId\n    loginAt\n    lastActivityAt\n    actionsCount\n    tradesCount\n    tradeVolume\n    combatEvents\n    sectorsVisited\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n": types.TrackLoginDocument,
     "\n  mutation TrackLogout($playerId: ID!) {\n    trackLogout(playerId: $playerId) {\n      playerId\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.TrackLogoutDocument,
     "\n  mutation TrackActivity($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        lastActivityAt\n        actionsCount\n        tradesCount\n        tradeVolume\n        combatEvents\n        sectorsVisited\n      }\n    }\n  }\n": types.TrackActivityDocument,
-    "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.PlayerSessionDocument,
+    "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n": types.PlayerSessionDocument,
     "\n  query PlayerSummary($playerId: ID!) {\n    playerSummary(playerId: $playerId) {\n      playerId\n      totalSessions\n      totalPlaytimeSeconds\n      totalActions\n      totalTrades\n      totalTradeVolume\n      totalCombatEvents\n      uniqueSectorsVisited\n      allSectors\n      lastUpdated\n    }\n  }\n": types.PlayerSummaryDocument,
     "\n  query RecentEvents($playerId: ID!, $limit: Int) {\n    recentEvents(playerId: $playerId, limit: $limit) {\n      eventType\n      timestamp\n      details\n    }\n  }\n": types.RecentEventsDocument,
     "\n  query RecentEventsDefaultLimit($playerId: ID!) {\n    recentEvents(playerId: $playerId) {\n      eventType\n    }\n  }\n": types.RecentEventsDefaultLimitDocument,
@@ -59,7 +61,11 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"): (typeof documents)["\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"];
+export function graphql(source: "\n  fragment SessionFields on PlayerSession {\n    playerId\n    loginAt\n    lastActivityAt\n    actionsCount\n    tradesCount\n    tradeVolume\n    combatEvents\n    sectorsVisited\n  }\n"): (typeof documents)["\n  fragment SessionFields on PlayerSession {\n    playerId\n    loginAt\n    lastActivityAt\n    actionsCount\n    tradesCount\n    tradeVolume\n    combatEvents\n    sectorsVisited\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -71,7 +77,7 @@ export function graphql(source: "\n  mutation TrackActivity($playerId: ID!, $eve
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"): (typeof documents)["\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      playerId\n      loginAt\n      lastActivityAt\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n"];
+export function graphql(source: "\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  query PlayerSession($playerId: ID!) {\n    playerSession(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

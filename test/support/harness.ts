@@ -169,8 +169,3 @@ async function startApp(
 /** The extensions.code of each error, in order. */
 export const errorCodes = (result: ExecutionResult<unknown>) =>
   (result.errors ?? []).map((error) => error.extensions?.['code']);
-
-/** Every key Redis holds, sorted (to prove a refused call wrote nothing). */
-export async function allKeys(redis: Redis): Promise<string[]> {
-  return (await redis.keys('*')).sort();
-}

@@ -2,17 +2,23 @@ import { graphql } from '../gql/index.ts';
 
 /** The operations the tests send, typed by GraphQL Code Generator (npm run codegen). */
 
+graphql(`
+  fragment SessionFields on PlayerSession {
+    playerId
+    loginAt
+    lastActivityAt
+    actionsCount
+    tradesCount
+    tradeVolume
+    combatEvents
+    sectorsVisited
+  }
+`);
+
 export const TrackLogin = graphql(`
   mutation TrackLogin($playerId: ID!) {
     trackLogin(playerId: $playerId) {
-      playerId
-      loginAt
-      lastActivityAt
-      actionsCount
-      tradesCount
-      tradeVolume
-      combatEvents
-      sectorsVisited
+      ...SessionFields
     }
   }
 `);
@@ -57,14 +63,7 @@ export const TrackActivity = graphql(`
 export const PlayerSession = graphql(`
   query PlayerSession($playerId: ID!) {
     playerSession(playerId: $playerId) {
-      playerId
-      loginAt
-      lastActivityAt
-      actionsCount
-      tradesCount
-      tradeVolume
-      combatEvents
-      sectorsVisited
+      ...SessionFields
     }
   }
 `);

@@ -134,26 +134,20 @@ local function push_event(events_key, event_type, timestamp, details_json, max_e
   redis.call('EXPIRE', events_key, ttl)
 end
 
--- Every change of the online set bumps a version, published with the count,
--- so a subscriber can tell an older count from a newer one whatever order
--- its two connections' replies are read in.
-local function publish_count(online_key, version_key, channel)
-  redis.call('PUBLISH', channel, count_message(online_key, redis.call('INCR', version_key)))
-end
-
 -- The online set is updated here only when it was passed in KEYS (single
 -- server). On a Redis Cluster it lives in another slot: the store updates
 -- it right after the script (presence-change.lua).
 local function join_online_set(cfg)
-  if cfg.online_key and redis.call('SADD', cfg.online_key, cfg.player_id) == 1 then
-    publish_count(cfg.online_key, cfg.online_version_key, cfg.channel)
+  if cfg.online_key then
+    change_online(cfg.online_key, cfg.online_version_key, cfg.channel, 'add', cfg.player_id)
   end
 end
 
 local function leave_online_set(cfg)
-  if cfg.online_key and redis.call('SREM', cfg.online_key, cfg.player_id) == 1 then
-    publish_count(cfg.online_key, cfg.online_version_key, cfg.channel)
+  if cfg.online_key then
+    return change_online(cfg.online_key, cfg.online_version_key, cfg.channel, 'remove', cfg.player_id)
   end
+  return 0
 end
 
 -- Moves every item of `additions` to the end of `list` (adding it when new)

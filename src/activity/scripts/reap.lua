@@ -11,10 +11,7 @@ local idle_timeout_us = tonumber(ARGV[FIRST_OWN_ARG])
 local raw = redis.call('GET', cfg.session_key)
 if not raw then
   if not cfg.online_key then return 'ghost' end -- the store removes it (cluster)
-  if redis.call('SREM', cfg.online_key, cfg.player_id) == 1 then
-    publish_count(cfg.online_key, cfg.online_version_key, cfg.channel)
-    return 'ghost'
-  end
+  if leave_online_set(cfg) == 1 then return 'ghost' end
   return false
 end
 
