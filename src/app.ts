@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { clusterKeys, standaloneKeys } from './activity/keys.ts';
 import { OnlineCountFeed } from './activity/presence.ts';
 import { IdleReaper } from './activity/reaper.ts';
 import { ActivityStore } from './activity/store.ts';
@@ -54,7 +53,7 @@ export function createApp(
   const subscriber = createRedisClient(config.redis, 'activity-subscriber');
 
   const store = new ActivityStore(redis, clock, {
-    keys: config.redis.clusterNodes ? clusterKeys : standaloneKeys,
+    callDeadlineMs: config.redis.callDeadlineMs,
     onUnavailable: () => metrics.redisFailures.inc({ connection: 'commands' }),
   });
   // Every publish happens inside the Lua scripts (atomically with the set
@@ -96,10 +95,11 @@ export function createApp(
     const authorization = initial.request?.headers.get('authorization') ?? initial.connectionParams?.['authorization'];
     try {
       const caller = await tokens.callerFrom(typeof authorization === 'string' ? authorization : null);
-      return { store, onlineCount, caller, authError: null };
+      // One deadline for every Redis call of the request, counted from its start.
+      return { store: store.forCall(), onlineCount, caller, authError: null };
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      return { store, onlineCount, caller: null, authError: error.message };
+      return { store: store.forCall(), onlineCount, caller: null, authError: error.message };
     }
   };
 

@@ -1,47 +1,32 @@
-import { ReplyError } from 'ioredis';
 import type { Clock } from '../clock.ts';
 import type { RedisClient } from '../redis.ts';
-import { InvalidInputError, StoreUnavailableError } from './errors.ts';
-import { LIMITS, ONLINE_COUNT_CHANNEL, standaloneKeys, TTL_SECONDS, type KeyScheme } from './keys.ts';
+import { InvalidInputError } from './errors.ts';
 import {
   decodeCompletedSession,
   decodeDaily,
   decodeEvent,
   decodeSession,
   decodeSummary,
+  decodeVersionedCount,
   type ActivityEvent,
   type CompletedSession,
   type DailyStats,
   type PlayerSession,
   type PlayerSummary,
+  type VersionedCount,
 } from './records.ts';
-import { defineActivityScripts, type ActivityScripts, type Script, type ScriptCall } from './scripts.ts';
+import { LIMITS, ONLINE_COUNT_CHANNEL, TTL_SECONDS } from './redis/layout.ts';
+import { redisModeFor, type RedisMode } from './redis/mode.ts';
+import { OnlineSet } from './redis/online-set.ts';
+import { Deadline, ScriptRunner, type Script, type ScriptArgs, type ScriptCall } from './redis/runner.ts';
 import { epochMicros, toStoredTimestamp, utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
-/** What the count channel carries: the count and the version of the set it was read at. */
-export interface VersionedCount {
-  count: number;
-  version: number;
-}
-
-/** A channel message or script reply; null when it is not one. */
-export function decodeVersionedCount(message: unknown): VersionedCount | null {
-  const value = typeof message === 'string' ? safeJson(message) : message;
-  if (typeof value !== 'object' || value === null) return null;
-  const { count, version } = value as Record<string, unknown>;
-  return Number.isInteger(count) && Number.isInteger(version) ? { count: count as number, version: version as number } : null;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
+export { decodeVersionedCount, type VersionedCount } from './records.ts';
 
 export const MAX_BATCH_EVENTS = 500;
+/** The default REDIS_CALL_DEADLINE_MS. */
+export const DEFAULT_CALL_DEADLINE_MS = 1000;
 
 export interface ReapOutcome {
   /** Idle sessions completed. */
@@ -64,44 +49,92 @@ export interface TrackedActivity {
   session: PlayerSession | null;
 }
 
-/** A script that failed on the data it met, not for want of a usable Redis. */
-const isScriptFailure = (error: unknown) =>
-  error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message);
-
-// Replies that mean "Redis cannot serve right now" rather than "this call is wrong".
-const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS)\b/;
-
-/**
- * The Redis layer: key names, TTLs, JSON shapes and the atomic scripts.
- * Every tracked call is one script run; input is checked before anything is sent.
- */
 export interface StoreOptions {
-  /** The key names: the original's on a single server (default), hash-tagged on a cluster. */
-  keys?: KeyScheme;
+  /**
+   * How long one call (or, through forCall(), one request) may take, from
+   * its start, whatever it waits for: queueing, a slow or hung Redis,
+   * retries. Past it the call fails with StoreUnavailableError.
+   */
+  callDeadlineMs?: number;
   /** Called for every call that failed because Redis was unusable. */
   onUnavailable?: (error: unknown) => void;
 }
 
-export class ActivityStore {
-  readonly #redis: RedisClient;
-  readonly #clock: Clock;
-  readonly #scripts: ActivityScripts;
-  readonly #keys: KeyScheme;
-  readonly #onUnavailable: (error: unknown) => void;
+interface PlayerScripts {
+  login: Script;
+  activity: Script;
+  logout: Script;
+  heartbeat: Script;
+  reap: Script;
+}
 
-  constructor(redis: RedisClient, clock: Clock, { keys = standaloneKeys, onUnavailable }: StoreOptions = {}) {
-    this.#redis = redis;
-    this.#clock = clock;
-    this.#scripts = defineActivityScripts(redis, keys.cluster ? 3 : 5);
-    this.#keys = keys;
-    this.#onUnavailable = onUnavailable ?? (() => {});
+/** What every store handle shares: the runner, the mode and the scripts defined on the connection. */
+interface StoreCore {
+  clock: Clock;
+  runner: ScriptRunner;
+  mode: RedisMode;
+  online: OnlineSet;
+  scripts: PlayerScripts;
+  callDeadlineMs: number;
+}
+
+/**
+ * The activity domain on Redis: checks the input, runs one script (or
+ * command) per call through the runner, decodes the reply. Key names,
+ * the online-set strategy and pipelining differ per Redis mode (./redis/);
+ * the stored shapes are ./records.ts and ./scripts/lib/format.lua.
+ */
+export class ActivityStore {
+  readonly #core: StoreCore;
+  /** Set on a per-request handle: every call of that request shares it. */
+  readonly #deadline: Deadline | null;
+
+  constructor(redis: RedisClient, clock: Clock, options?: StoreOptions);
+  constructor(core: StoreCore, deadline: Deadline);
+  constructor(source: RedisClient | StoreCore, second: Clock | Deadline, options: StoreOptions = {}) {
+    if (second instanceof Deadline) {
+      this.#core = source as StoreCore;
+      this.#deadline = second;
+      return;
+    }
+    const redis = source as RedisClient;
+    const runner = new ScriptRunner(redis, { ...(options.onUnavailable ? { onUnavailable: options.onUnavailable } : {}) });
+    const mode = redisModeFor(redis);
+    const playerKeyNames = Object.keys(mode.playerScriptKeys('_'));
+    const player = (file: string) => runner.define(file, ['format', 'online', 'session'], playerKeyNames);
+    this.#core = {
+      clock: second,
+      runner,
+      mode,
+      online: new OnlineSet(runner, mode.online),
+      scripts: {
+        login: player('login'),
+        activity: player('activity'),
+        logout: player('logout'),
+        heartbeat: player('heartbeat'),
+        reap: player('reap'),
+      },
+      callDeadlineMs: options.callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
+    };
+    this.#deadline = null;
+  }
+
+  /** Which Redis mode this store runs in. */
+  get mode(): RedisMode['name'] {
+    return this.#core.mode.name;
+  }
+
+  /** A handle whose calls all share one deadline starting now: one per request. */
+  forCall(): ActivityStore {
+    return new ActivityStore(this.#core, new Deadline(this.#core.callDeadlineMs));
   }
 
   async trackLogin(playerId: string): Promise<PlayerSession> {
-    const raw = await this.#runPlayerScript('login', playerId, []);
+    const deadline = this.#startCall();
+    const raw = await this.#runPlayerScript('login', checkPlayerId(playerId), {}, deadline);
     const session = decodeSession(raw as string);
     if (!session) throw new Error('login script returned no session');
-    await this.#changePresence('add', [playerId]);
+    await this.#changeOnlineAfterScripts('add', [playerId], deadline);
     return session;
   }
 
@@ -129,20 +162,22 @@ export class ActivityStore {
         throw new InvalidInputError(`events[${index}].${error.field}`, `events[${index}]: ${error.message}`);
       }
     });
-    const now = this.#clock.now();
+    const deadline = this.#startCall();
+    const now = this.#core.clock.now();
     const calls = checked.map(({ playerId, effect }) =>
-      this.#playerScriptCall(playerId, now, [
-        effect.eventType,
-        effect.detailsJson,
-        effect.tradeValue === null ? '' : String(effect.tradeValue),
-        effect.isCombat ? '1' : '0',
-        effect.sector ?? '',
-      ]),
+      this.#playerScriptCall(playerId, now, {
+        event_type: effect.eventType,
+        details_json: effect.detailsJson,
+        trade_value: effect.tradeValue === null ? '' : String(effect.tradeValue),
+        is_combat: effect.isCombat ? '1' : '0',
+        sector: effect.sector ?? '',
+      }),
     );
+    const { runner, scripts, mode } = this.#core;
     const replies =
       calls.length === 1
-        ? [await this.#call(() => this.#scripts.activity.run(calls[0]!.keys, calls[0]!.args))]
-        : await this.#pipelined(this.#scripts.activity, calls);
+        ? [await runner.run(scripts.activity, calls[0]!, deadline)]
+        : await runner.runMany(scripts.activity, calls, deadline, { groupOf: mode.pipelineGroup });
     return checked.map(({ effect }, index) => {
       const reply = replies[index];
       return {
@@ -154,28 +189,27 @@ export class ActivityStore {
 
   /** Completes the open session; null (and nothing written) when there is none. */
   async trackLogout(playerId: string): Promise<CompletedSession | null> {
-    const raw = await this.#runPlayerScript('logout', playerId, []);
+    const deadline = this.#startCall();
+    const raw = await this.#runPlayerScript('logout', checkPlayerId(playerId), {}, deadline);
     if (typeof raw !== 'string') return null;
-    await this.#changePresence('remove', [playerId]);
+    await this.#changeOnlineAfterScripts('remove', [playerId], deadline);
     return decodeCompletedSession(raw);
   }
 
   /** Keeps an open session alive without counting an action; null (nothing written) without one. */
   async trackHeartbeat(playerId: string): Promise<PlayerSession | null> {
-    const raw = await this.#runPlayerScript('heartbeat', playerId, []);
+    const deadline = this.#startCall();
+    const raw = await this.#runPlayerScript('heartbeat', checkPlayerId(playerId), {}, deadline);
     if (typeof raw !== 'string') return null;
-    // On a cluster a crash between a login and its set update could leave an
-    // open session out of the online set; every heartbeat puts it back.
-    await this.#changePresence('add', [playerId]);
+    // Where the scripts cannot change the online set, a crash between a login
+    // and its set update could leave an open session out: every heartbeat puts it back.
+    await this.#changeOnlineAfterScripts('add', [playerId], deadline);
     return decodeSession(raw);
   }
 
   /** One SSCAN step over the online set. */
-  async scanOnlinePlayers(cursor: string, count: number): Promise<{ cursor: string; playerIds: string[] }> {
-    const [next, playerIds] = await this.#call(() =>
-      this.#redis.sscan(this.#keys.onlinePlayers, cursor, 'COUNT', count),
-    );
-    return { cursor: next, playerIds };
+  scanOnlinePlayers(cursor: string, count: number): Promise<{ cursor: string; playerIds: string[] }> {
+    return this.#core.online.scan(cursor, count, this.#startCall());
   }
 
   /**
@@ -187,14 +221,20 @@ export class ActivityStore {
    * a session here and is removed as a ghost.
    */
   async reapMembers(playerIds: readonly string[], idleTimeoutSeconds: number): Promise<ReapOutcome> {
-    const now = this.#clock.now();
+    const deadline = this.#startCall();
+    const now = this.#core.clock.now();
     const valid = playerIds.filter((playerId) => PLAYER_ID_PATTERN.test(playerId));
     const strays = playerIds.filter((playerId) => !PLAYER_ID_PATTERN.test(playerId));
-    const calls = valid.map((playerId) => this.#playerScriptCall(playerId, now, [idleTimeoutSeconds * 1_000_000]));
-    const replies = calls.length ? await this.#pipelined(this.#scripts.reap, calls, { settle: true }) : [];
+    const calls = valid.map((playerId) =>
+      this.#playerScriptCall(playerId, now, { idle_timeout_us: idleTimeoutSeconds * 1_000_000 }),
+    );
+    const replies = await this.#core.runner.runMany(this.#core.scripts.reap, calls, deadline, {
+      groupOf: this.#core.mode.pipelineGroup,
+      settle: true,
+    });
     const left = valid.filter((_, index) => replies[index] === 'reaped' || replies[index] === 'ghost');
-    await this.#changePresence('remove', this.#keys.cluster ? left : []);
-    const removedStrays = await this.#changePresence('remove', strays, { anyMode: true });
+    await this.#changeOnlineAfterScripts('remove', left, deadline);
+    const removedStrays = strays.length ? await this.#core.online.change('remove', strays, deadline) : 0;
     return {
       reaped: replies.filter((reply) => reply === 'reaped').length,
       ghosts: replies.filter((reply) => reply === 'ghost').length + removedStrays,
@@ -203,141 +243,90 @@ export class ActivityStore {
   }
 
   async getSession(playerId: string): Promise<PlayerSession | null> {
-    const raw = await this.#call(() => this.#redis.get(this.#keys.player(checkPlayerId(playerId)).session));
-    return decodeSession(raw);
+    const key = this.#core.mode.player(checkPlayerId(playerId)).session;
+    return decodeSession(await this.#core.runner.command(this.#startCall(), (redis) => redis.get(key)));
   }
 
   async getSummary(playerId: string): Promise<PlayerSummary> {
-    const raw = await this.#call(() => this.#redis.get(this.#keys.player(checkPlayerId(playerId)).summary));
-    return decodeSummary(playerId, raw);
+    const key = this.#core.mode.player(checkPlayerId(playerId)).summary;
+    return decodeSummary(playerId, await this.#core.runner.command(this.#startCall(), (redis) => redis.get(key)));
   }
 
   /** Newest first. */
   async getRecentEvents(playerId: string, limit: number): Promise<ActivityEvent[]> {
-    const key = this.#keys.player(checkPlayerId(playerId)).events;
+    const key = this.#core.mode.player(checkPlayerId(playerId)).events;
     const end = checkLimit(limit) - 1;
-    const raws = await this.#call(() => this.#redis.lrange(key, 0, end));
+    const raws = await this.#core.runner.command(this.#startCall(), (redis) => redis.lrange(key, 0, end));
     return raws.map(decodeEvent).filter((event): event is ActivityEvent => event !== null);
   }
 
   /** One UTC day's record; today's when no date is given. */
   async getDailyStats(playerId: string, date?: string | null): Promise<DailyStats> {
     checkPlayerId(playerId);
-    const day = date == null ? utcDay(this.#clock.now()) : checkDate(date);
-    const raw = await this.#call(() => this.#redis.get(`${this.#keys.player(playerId).dailyPrefix}${day}`));
-    return decodeDaily(playerId, day, raw);
+    const day = date == null ? utcDay(this.#core.clock.now()) : checkDate(date);
+    const key = `${this.#core.mode.player(playerId).dailyPrefix}${day}`;
+    return decodeDaily(playerId, day, await this.#core.runner.command(this.#startCall(), (redis) => redis.get(key)));
   }
 
   getOnlineCount(): Promise<number> {
-    return this.#call(() => this.#redis.scard(this.#keys.onlinePlayers));
+    return this.#core.online.count(this.#startCall());
   }
 
   getOnlinePlayerIds(): Promise<string[]> {
-    return this.#call(() => this.#redis.smembers(this.#keys.onlinePlayers));
+    return this.#core.online.members(this.#startCall());
   }
 
   /** The count with the version of the online set it belongs to, read together. */
   async getVersionedOnlineCount(): Promise<VersionedCount> {
-    const raw = await this.#call(() => this.#scripts.onlineCount.run(this.#onlineKeys(), []));
-    return decodeVersionedCount(raw) ?? { count: 0, version: 0 };
+    return decodeVersionedCount(await this.#core.online.versionedCount(this.#startCall())) ?? { count: 0, version: 0 };
   }
 
   /** Publishes the current count and version again, for subscribers that may have missed a change. */
-  async publishOnlineCount(): Promise<void> {
-    await this.#call(() => this.#scripts.publishCount.run(this.#onlineKeys(), [ONLINE_COUNT_CHANNEL]));
+  publishOnlineCount(): Promise<void> {
+    return this.#core.online.publish(this.#startCall());
   }
 
-  #runPlayerScript(name: 'login' | 'logout' | 'heartbeat', playerId: string, ownArgs: readonly (string | number)[]): Promise<unknown> {
-    const { keys, args } = this.#playerScriptCall(checkPlayerId(playerId), this.#clock.now(), ownArgs);
-    return this.#call(() => this.#scripts[name].run(keys, args));
+  /** The request's deadline on a per-request handle, else a new one for this call. */
+  #startCall(): Deadline {
+    return this.#deadline ?? new Deadline(this.#core.callDeadlineMs);
   }
 
-  #onlineKeys(): string[] {
-    return [this.#keys.onlinePlayers, this.#keys.onlineVersion];
-  }
-
-  /**
-   * On a cluster the per-player scripts cannot reach the online set (another
-   * slot): it is updated right after them, one script per player. A crash in
-   * between is reconciled by the reaper (ghosts) and by heartbeats (missing
-   * members). On a single server the scripts did it already.
-   */
-  async #changePresence(
-    change: 'add' | 'remove',
-    playerIds: readonly string[],
-    { anyMode = false } = {},
-  ): Promise<number> {
-    if ((!this.#keys.cluster && !anyMode) || playerIds.length === 0) return 0;
-    const keys = this.#onlineKeys();
-    const replies = await this.#pipelined(
-      this.#scripts.presenceChange,
-      playerIds.map((playerId) => ({ keys, args: [change, playerId, ONLINE_COUNT_CHANNEL] })),
-    );
-    return replies.filter((changed) => changed === 1).length;
+  #runPlayerScript(name: 'login' | 'logout' | 'heartbeat', playerId: string, own: ScriptArgs, deadline: Deadline) {
+    const call = this.#playerScriptCall(playerId, this.#core.clock.now(), own);
+    return this.#core.runner.run(this.#core.scripts[name], call, deadline);
   }
 
   /**
-   * Runs one script many times in one round trip; the replies in order. On a
-   * cluster a pipeline may only hold one slot's keys, so the calls go out as
-   * one pipeline per slot group (per player), in parallel, each in order.
-   * With `settle`, a call whose script failed on its own keys answers its
-   * error in place of a reply instead of failing the batch.
+   * The online-set changes the per-player scripts could not make themselves
+   * (on a cluster), made right after them. Best effort: the scripts were
+   * applied, so the call reports success even if this fails; the reaper
+   * (ghosts) and the next heartbeat (missing members) reconcile the set.
    */
-  #pipelined(script: Script, calls: readonly ScriptCall[], { settle = false } = {}): Promise<unknown[]> {
-    return this.#call(async () => {
-      const groups = new Map<string, number[]>();
-      calls.forEach((call, index) => {
-        const group = this.#keys.cluster ? call.keys[0]! : '';
-        groups.set(group, [...(groups.get(group) ?? []), index]);
-      });
-      const replies: unknown[] = new Array(calls.length);
-      await Promise.all(
-        [...groups.values()].map(async (indexes) => {
-          const pipeline = this.#redis.pipeline();
-          for (const index of indexes) script.queue(pipeline, calls[index]!.keys, calls[index]!.args);
-          const results = (await pipeline.exec()) ?? [];
-          results.forEach(([error, reply], position) => {
-            if (error && !(settle && isScriptFailure(error))) throw error;
-            replies[indexes[position]!] = error ?? reply;
-          });
-        }),
-      );
-      return replies;
-    });
+  async #changeOnlineAfterScripts(change: 'add' | 'remove', playerIds: readonly string[], deadline: Deadline) {
+    if (this.#core.mode.scriptsChangeOnlineSet || playerIds.length === 0) return;
+    await this.#core.online.change(change, playerIds, deadline).catch(() => {});
   }
 
-  /** KEYS and ARGV of a per-player script: the layout lib.lua reads. */
-  #playerScriptCall(playerId: string, now: Date, ownArgs: readonly (string | number)[]): ScriptCall {
-    const keys = this.#keys.player(playerId);
+  /** The keys and named arguments every per-player script gets, plus its own. */
+  #playerScriptCall(playerId: string, now: Date, own: ScriptArgs): ScriptCall {
     return {
-      keys: [keys.session, keys.events, keys.summary, ...(this.#keys.cluster ? [] : this.#onlineKeys())],
-      args: [
-        playerId,
-        toStoredTimestamp(now),
-        epochMicros(now),
-        utcDay(now),
-        keys.dailyPrefix,
-        ONLINE_COUNT_CHANNEL,
-        TTL_SECONDS.session,
-        TTL_SECONDS.events,
-        TTL_SECONDS.summary,
-        TTL_SECONDS.daily,
-        LIMITS.maxEvents,
-        LIMITS.maxSessionSectors,
-        LIMITS.maxSummarySectors,
-        ...ownArgs,
-      ],
+      keys: this.#core.mode.playerScriptKeys(playerId),
+      args: {
+        player_id: playerId,
+        now_ts: toStoredTimestamp(now),
+        now_us: epochMicros(now),
+        now_date: utcDay(now),
+        daily_key_prefix: this.#core.mode.player(playerId).dailyPrefix,
+        channel: ONLINE_COUNT_CHANNEL,
+        session_ttl: TTL_SECONDS.session,
+        events_ttl: TTL_SECONDS.events,
+        summary_ttl: TTL_SECONDS.summary,
+        daily_ttl: TTL_SECONDS.daily,
+        max_events: LIMITS.maxEvents,
+        max_session_sectors: LIMITS.maxSessionSectors,
+        max_summary_sectors: LIMITS.maxSummarySectors,
+        ...own,
+      },
     };
-  }
-
-  async #call<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch (error) {
-      if (error instanceof InvalidInputError) throw error;
-      if (isScriptFailure(error)) throw error;
-      this.#onUnavailable(error);
-      throw new StoreUnavailableError(error);
-    }
   }
 }

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { ReplyError } from 'ioredis';
+import type { RedisClient } from '../../redis.ts';
+import { StoreUnavailableError } from '../errors.ts';
+
+/**
+ * Runs the Lua scripts and plain commands of the Redis layer, each bounded
+ * by a deadline.
+ *
+ * Named arguments: a call is `{ keys: { session: …, events: … }, args: { player_id: …, now_ts: … } }`.
+ * The runner sends KEYS in the order the script was defined with, their
+ * names as the first entries of ARGV, then the arguments as name/value
+ * pairs; scripts/lib/call.lua turns them back into `K.<name>` and
+ * `A.<name>`. Adding an argument (or a key) is one entry here and one read
+ * there. ioredis runs a script with EVALSHA and falls back to EVAL once when
+ * Redis has not cached it yet (first call, or after a Redis restart).
+ */
+
+export type ScriptArgs = Readonly<Record<string, string | number>>;
+
+export interface ScriptCall {
+  keys: Readonly<Record<string, string>>;
+  args: ScriptArgs;
+}
+
+/** The Lua libraries in scripts/lib, prepended to a script in this order. */
+export type LuaLibrary = 'format' | 'online' | 'session';
+
+export interface Script {
+  readonly name: string;
+  readonly keyNames: readonly string[];
+}
+
+interface DefinedScript extends Script {
+  readonly commandName: string;
+}
+
+/** The moment by which a call must have answered; it counts from the call's start, queueing included. */
+export class Deadline {
+  readonly #at: number;
+  constructor(ms: number) {
+    this.#at = performance.now() + ms;
+  }
+  get remainingMs(): number {
+    return this.#at - performance.now();
+  }
+}
+
+class DeadlineExceeded extends Error {
+  override name = 'DeadlineExceeded';
+}
+
+/** A script that failed on the data it met, not for want of a usable Redis. */
+export const isScriptFailure = (error: unknown): error is Error =>
+  error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message);
+
+// Replies that mean "Redis cannot serve right now" rather than "this call is wrong".
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS)\b/;
+
+type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
+
+const readLua = (path: string) => readFileSync(new URL(`../scripts/${path}.lua`, import.meta.url), 'utf8');
+
+export interface RunnerOptions {
+  /** Called for every call that failed because Redis was unusable or too slow. */
+  onUnavailable?: (error: unknown) => void;
+}
+
+export class ScriptRunner {
+  readonly #redis: RedisClient;
+  readonly #onUnavailable: (error: unknown) => void;
+
+  constructor(redis: RedisClient, { onUnavailable }: RunnerOptions = {}) {
+    this.#redis = redis;
+    this.#onUnavailable = onUnavailable ?? (() => {});
+  }
+
+  /**
+   * Defines scripts/<file>.lua with the libraries it uses. Its keys are
+   * fixed per definition (so ioredis can route, and auto-pipeline, a call by
+   * its first key on a cluster).
+   */
+  define(file: string, libraries: readonly LuaLibrary[], keyNames: readonly string[]): Script {
+    const lua = [readLua('lib/call'), ...libraries.map((library) => readLua(`lib/${library}`)), readLua(file)].join('\n');
+    const commandName = `activity_${file.replaceAll('-', '_')}`;
+    this.#redis.defineCommand(commandName, { lua, numberOfKeys: keyNames.length });
+    const script: DefinedScript = { name: file, keyNames, commandName };
+    return script;
+  }
+
+  /** One script run. */
+  run(script: Script, call: ScriptCall, deadline: Deadline): Promise<unknown> {
+    return this.#bounded(deadline, () => commandOf(this.#redis, script)(...this.#argv(script, call)));
+  }
+
+  /**
+   * Runs one script many times in one round trip per group; the replies in
+   * order. On a cluster a pipeline may only hold one slot's keys, so the
+   * mode names each call's group (its player) and the groups go out as
+   * parallel pipelines, each in order. With `settle`, a call whose script
+   * failed on its own keys answers its error in place of a reply instead of
+   * failing the batch.
+   */
+  runMany(
+    script: Script,
+    calls: readonly ScriptCall[],
+    deadline: Deadline,
+    { groupOf = () => '', settle = false }: { groupOf?: (call: ScriptCall) => string; settle?: boolean } = {},
+  ): Promise<unknown[]> {
+    if (calls.length === 0) return Promise.resolve([]);
+    return this.#bounded(deadline, async () => {
+      const groups = new Map<string, number[]>();
+      calls.forEach((call, index) => {
+        const group = groupOf(call);
+        groups.set(group, [...(groups.get(group) ?? []), index]);
+      });
+      const replies: unknown[] = new Array(calls.length);
+      await Promise.all(
+        [...groups.values()].map(async (indexes) => {
+          const pipeline = this.#redis.pipeline();
+          for (const index of indexes) void commandOf(pipeline, script)(...this.#argv(script, calls[index]!));
+          const results = (await pipeline.exec()) ?? [];
+          results.forEach(([error, reply], position) => {
+            if (error && !(settle && isScriptFailure(error))) throw error;
+            replies[indexes[position]!] = error ?? reply;
+          });
+        }),
+      );
+      return replies;
+    });
+  }
+
+  /** A plain command (reads), bounded like the scripts. */
+  command<T>(deadline: Deadline, send: (redis: RedisClient) => Promise<T>): Promise<T> {
+    return this.#bounded(deadline, () => send(this.#redis));
+  }
+
+  #argv(script: Script, call: ScriptCall): (string | number)[] {
+    const keys = script.keyNames.map((name) => {
+      const key = call.keys[name];
+      if (key === undefined) throw new Error(`script ${script.name} needs the key ${name}`);
+      return key;
+    });
+    const argv: (string | number)[] = [...keys, ...script.keyNames];
+    for (const [name, value] of Object.entries(call.args)) argv.push(name, value);
+    return argv;
+  }
+
+  /**
+   * Runs `work` until the deadline. Past it the call answers
+   * StoreUnavailableError at once; the command may still complete in Redis
+   * later, whole (a script is atomic) and unreported.
+   */
+  async #bounded<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const remaining = deadline.remainingMs;
+      if (remaining <= 0) throw new DeadlineExceeded('the call deadline passed before Redis was asked');
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DeadlineExceeded('Redis did not answer before the call deadline')), remaining);
+      });
+      return await Promise.race([work(), expired]);
+    } catch (error) {
+      if (isScriptFailure(error)) throw error;
+      this.#onUnavailable(error);
+      throw new StoreUnavailableError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+// defineCommand adds the command to the client and to its pipelines.
+function commandOf(target: object, script: Script): ScriptCommand {
+  const name = (script as DefinedScript).commandName;
+  const command = (target as Record<string, ScriptCommand | undefined>)[name];
+  if (!command) throw new Error(`script ${script.name} was not defined on this connection`);
+  return command.bind(target);
+}
