@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorCodes, useTestService } from './support/harness.ts';
@@ -11,8 +13,8 @@ import { PlayerSession, TrackActivities, TrackActivity, TrackLogin, TrackLogout 
  */
 
 const NO_HANG_MS = 3_000;
-// The production defaults: a command timeout that alone would let calls run past the deadline.
-const service = useTestService({ env: { REDIS_COMMAND_TIMEOUT_MS: '1000', REDIS_CALL_DEADLINE_MS: '1000' } });
+// A command timeout longer than the hang: only the call deadline can answer these calls in time.
+const service = useTestService({ env: { REDIS_COMMAND_TIMEOUT_MS: '10000', REDIS_CALL_DEADLINE_MS: '1000' } });
 
 let sleeper: Redis | undefined;
 afterEach(async () => {
@@ -30,7 +32,18 @@ async function hangRedis(seconds: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
+// Mutation fields run one after the other (nullable ones go on after an error):
+// the deadline is the request's, not each field's.
+const ThreeMutations = parse(`
+  mutation ThreeMutations($playerId: ID!) {
+    first: trackHeartbeat(playerId: $playerId) { playerId }
+    second: trackHeartbeat(playerId: $playerId) { playerId }
+    logout: trackLogout(playerId: $playerId) { playerId }
+  }
+`) as TypedDocumentNode<unknown, { playerId: string }>;
+
 const calls = {
+  threeMutations: (i: number) => service.run(ThreeMutations, { playerId: `p-${i % 8}` }),
   playerSession: (i: number) => service.run(PlayerSession, { playerId: `p-${i % 8}` }),
   trackActivity: (i: number) =>
     service.run(TrackActivity, { playerId: `p-${i % 8}`, eventType: 'TRADE_BUY', details: { total_value: 5 } }),
@@ -60,7 +73,8 @@ describe.each([16, 100])('Redis hung, %i concurrent calls', (concurrency) => {
       `hung Redis, ${concurrency} concurrent calls: ms min ${at(0)} p50 ${at(0.5)} p95 ${at(0.95)} max ${at(1)}`,
     );
     for (const outcome of outcomes) {
-      expect(outcome.codes).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(outcome.codes.length).toBeGreaterThan(0);
+      expect(new Set(outcome.codes)).toEqual(new Set(['SERVICE_UNAVAILABLE']));
       expect(outcome.ms).toBeLessThan(NO_HANG_MS);
     }
   });
