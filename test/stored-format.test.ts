@@ -7,6 +7,7 @@ import { ActivityStore } from '../src/activity/store.ts';
 import { LocalRedisServer } from '../src/redis-server.ts';
 import { ManualClock } from './support/clock.ts';
 import { TEST_REDIS_ARGS } from './support/harness.ts';
+import { dumpRedis } from './support/redis-dump.ts';
 
 /**
  * 9.6: one stored format. The same random stored records go to the TS
@@ -156,11 +157,7 @@ function encode(value: Record<string, unknown>, pythonSpacing: boolean): string 
 
 // --- Helpers
 
-async function snapshot(): Promise<Record<string, string | null>> {
-  const keys = (await redis.keys('*')).sort();
-  const values = await Promise.all(keys.map((key) => redis.dump(key)));
-  return Object.fromEntries(keys.map((key, i) => [key, values[i] ? values[i].toString('base64') : null]));
-}
+const snapshot = () => dumpRedis(redis);
 
 async function collectWritten(): Promise<void> {
   for (const key of await redis.keys('*')) {
