@@ -13,7 +13,7 @@ export class OnlineSet {
     this.keys = keys;
     this.#runner = runner;
     const keyNames = Object.keys(keys);
-    this.#change = runner.define('presence-change', ['online'], keyNames);
+    this.#change = runner.define('online-change', ['online'], keyNames);
     this.#count = runner.define('online-count', ['online'], keyNames);
     this.#publish = runner.define('publish-count', ['online'], keyNames);
   }

@@ -90,7 +90,8 @@ export class ScriptRunner {
 
   /** One script run. */
   run(script: Script, call: ScriptCall, deadline: Deadline): Promise<unknown> {
-    return this.#bounded(deadline, () => commandOf(this.#redis, script)(...this.#argv(script, call)));
+    const argv = this.#argv(script, call); // a call missing a key is a bug, not an outage: it throws here
+    return this.#bounded(deadline, () => commandOf(this.#redis, script)(...argv));
   }
 
   /**
@@ -108,6 +109,7 @@ export class ScriptRunner {
     { groupOf = () => '', settle = false }: { groupOf?: (call: ScriptCall) => string; settle?: boolean } = {},
   ): Promise<unknown[]> {
     if (calls.length === 0) return Promise.resolve([]);
+    const argvs = calls.map((call) => this.#argv(script, call));
     return this.#bounded(deadline, async () => {
       const groups = new Map<string, number[]>();
       calls.forEach((call, index) => {
@@ -118,7 +120,7 @@ export class ScriptRunner {
       await Promise.all(
         [...groups.values()].map(async (indexes) => {
           const pipeline = this.#redis.pipeline();
-          for (const index of indexes) void commandOf(pipeline, script)(...this.#argv(script, calls[index]!));
+          for (const index of indexes) void commandOf(pipeline, script)(...argvs[index]!);
           const results = (await pipeline.exec()) ?? [];
           results.forEach(([error, reply], position) => {
             if (error && !(settle && isScriptFailure(error))) throw error;

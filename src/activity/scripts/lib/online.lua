@@ -20,7 +20,7 @@ end
 -- the per-player scripts get the online set and its version as K.online and
 -- K.online_version and change them here; on a Cluster the set lives in
 -- another slot, the keys are not passed, and the caller changes the set
--- right after the script (presence-change.lua). Returns 1 when this call
+-- right after the script (online-change.lua). Returns 1 when this call
 -- left the player out of the set or handed that to the caller, else 0.
 local function join_online_set()
   if K.online then change_online(K.online, K.online_version, A.channel, 'add', A.player_id) end
