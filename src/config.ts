@@ -17,7 +17,7 @@ const environment = z.object({
     )
     .optional(),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
-  REDIS_CALL_DEADLINE_MS: z.coerce.number().int().positive().max(60_000).default(1000),
+  REDIS_CALL_DEADLINE_MS: z.coerce.number().int().positive().max(60_000).optional(),
   REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_MAX_RECONNECT_DELAY_MS: z.coerce.number().int().positive().default(1000),
   GRAPHIQL: z.stringbool().optional(),
@@ -46,7 +46,7 @@ export interface Config {
     /** host:port of Redis Cluster nodes; when set, the service runs on the cluster (REDIS_URL unused). */
     clusterNodes?: string[];
     commandTimeoutMs: number;
-    /** Longest time one API call may wait on Redis from its start, queueing included; then SERVICE_UNAVAILABLE. */
+    /** Longest time one request may wait on Redis from its start, queueing included; then SERVICE_UNAVAILABLE. Defaults to the command timeout. */
     callDeadlineMs: number;
     connectTimeoutMs: number;
     maxReconnectDelayMs: number;
@@ -100,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       explicit: e.REDIS_URL !== undefined || e.REDIS_CLUSTER_NODES !== undefined,
       ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
-      callDeadlineMs: e.REDIS_CALL_DEADLINE_MS,
+      callDeadlineMs: e.REDIS_CALL_DEADLINE_MS ?? e.REDIS_COMMAND_TIMEOUT_MS,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
       maxReconnectDelayMs: e.REDIS_MAX_RECONNECT_DELAY_MS,
     },
