@@ -7,7 +7,7 @@ import { PlayerSession, TrackActivities, TrackActivity, TrackLogin, TrackLogout 
 
 /**
  * 9.7: with Redis hung, every call answers SERVICE_UNAVAILABLE within its
- * deadline (REDIS_CALL_DEADLINE_MS, counted from the call's start, queueing
+ * deadline (REDIS_CALL_DEADLINE_MS, counted from the request's start, queueing
  * included), whatever the concurrency. The times are printed for the report;
  * the only time asserted is a generous "no hang" bound.
  */

@@ -94,8 +94,8 @@ export class ActivityStore {
 
   /**
    * A handle whose calls all share one deadline starting now: one per
-   * request, so that the fields of a mutation, which run one after the
-   * other, cannot add up past it.
+   * request (made with its context), so that queueing and the fields of a
+   * mutation, which run one after the other, cannot add up past it.
    */
   forCall(): ActivityStore {
     const deadline = new Deadline(this.#callDeadlineMs);
