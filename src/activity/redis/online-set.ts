@@ -13,9 +13,10 @@ export class OnlineSet {
     this.keys = keys;
     this.#runner = runner;
     const keyNames = Object.keys(keys);
-    this.#change = runner.define('online-change', ['online'], keyNames);
-    this.#count = runner.define('online-count', ['online'], keyNames);
-    this.#publish = runner.define('publish-count', ['online'], keyNames);
+    const constants = { channel: ONLINE_COUNT_CHANNEL };
+    this.#change = runner.define('online-change', ['online'], keyNames, constants);
+    this.#count = runner.define('online-count', ['online'], keyNames, constants);
+    this.#publish = runner.define('publish-count', ['online'], keyNames, constants);
   }
 
   count(deadline: Deadline): Promise<number> {
@@ -40,14 +41,14 @@ export class OnlineSet {
 
   /** Publishes the current count and version again, for subscribers that may have missed a change. */
   async publish(deadline: Deadline): Promise<void> {
-    await this.#runner.run(this.#publish, { keys: this.keys, args: { channel: ONLINE_COUNT_CHANNEL } }, deadline);
+    await this.#runner.run(this.#publish, { keys: this.keys, args: {} }, deadline);
   }
 
   /** Adds or removes players in one round trip; how many changed the set. */
   async change(change: 'add' | 'remove', playerIds: readonly string[], deadline: Deadline): Promise<number> {
     const replies = await this.#runner.runMany(
       this.#change,
-      playerIds.map((playerId) => ({ keys: this.keys, args: { change, player_id: playerId, channel: ONLINE_COUNT_CHANNEL } })),
+      playerIds.map((playerId) => ({ keys: this.keys, args: { change, player_id: playerId } })),
       deadline,
     );
     return replies.filter((changed) => changed === 1).length;

@@ -4,6 +4,18 @@ import type { OnlineSet } from './online-set.ts';
 import type { Deadline, Script, ScriptArgs, ScriptCall, ScriptRunner } from './runner.ts';
 import { epochMicros, toStoredTimestamp, utcDay } from '../time.ts';
 
+/** What every per-player script gets that is the same for every call (written into the script once). */
+const PLAYER_SCRIPT_CONSTANTS = {
+  channel: ONLINE_COUNT_CHANNEL,
+  session_ttl: TTL_SECONDS.session,
+  events_ttl: TTL_SECONDS.events,
+  summary_ttl: TTL_SECONDS.summary,
+  daily_ttl: TTL_SECONDS.daily,
+  max_events: LIMITS.maxEvents,
+  max_session_sectors: LIMITS.maxSessionSectors,
+  max_summary_sectors: LIMITS.maxSummarySectors,
+};
+
 export type PlayerScriptName = 'login' | 'activity' | 'logout' | 'heartbeat' | 'reap';
 
 export interface PlayerScriptRun {
@@ -15,8 +27,9 @@ export interface PlayerScriptRun {
 /**
  * The per-player scripts (scripts/<name>.lua): the keys the mode gives them
  * and the named arguments every one of them gets, built here and nowhere
- * else. To give every script a new argument or key, add it to #callFor (or
- * to the modes' playerScriptKeys) and read A.<name> / K.<name> in Lua.
+ * else. To give every script a new argument or key, add it to #callFor (a
+ * constant: to PLAYER_SCRIPT_CONSTANTS; a key: to the modes'
+ * playerScriptKeys) and read A.<name> / K.<name> in Lua.
  */
 export class PlayerScripts {
   readonly #runner: ScriptRunner;
@@ -29,7 +42,8 @@ export class PlayerScripts {
     this.#mode = mode;
     this.#online = online;
     const keyNames = Object.keys(mode.playerScriptKeys('_'));
-    const define = (name: PlayerScriptName) => runner.define(name, ['format', 'online', 'session'], keyNames);
+    const define = (name: PlayerScriptName) =>
+      runner.define(name, ['format', 'online', 'session'], keyNames, PLAYER_SCRIPT_CONSTANTS);
     this.#scripts = {
       login: define('login'),
       activity: define('activity'),
@@ -76,14 +90,6 @@ export class PlayerScripts {
         now_us: epochMicros(now),
         now_date: utcDay(now),
         daily_key_prefix: this.#mode.player(playerId).dailyPrefix,
-        channel: ONLINE_COUNT_CHANNEL,
-        session_ttl: TTL_SECONDS.session,
-        events_ttl: TTL_SECONDS.events,
-        summary_ttl: TTL_SECONDS.summary,
-        daily_ttl: TTL_SECONDS.daily,
-        max_events: LIMITS.maxEvents,
-        max_session_sectors: LIMITS.maxSessionSectors,
-        max_summary_sectors: LIMITS.maxSummarySectors,
         ...own,
       },
     };

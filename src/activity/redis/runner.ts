@@ -8,11 +8,12 @@ import { StoreUnavailableError } from '../errors.ts';
  * by a deadline.
  *
  * Named arguments: a call is `{ keys: { session: …, events: … }, args: { player_id: …, now_ts: … } }`.
- * The runner sends KEYS in the order the script was defined with, their
- * names as the first entries of ARGV, then the arguments as name/value
- * pairs; scripts/lib/call.lua turns them back into `K.<name>` and
- * `A.<name>`. Adding an argument (or a key) is one entry here and one read
- * there. ioredis runs a script with EVALSHA and falls back to EVAL once when
+ * The runner sends KEYS in the order the script was defined with and the
+ * arguments as name/value pairs in ARGV; the key names, and the constants
+ * of a definition (TTLs, caps), are written into the script's text once, as
+ * KEY_NAMES and CONSTANTS. scripts/lib/call.lua turns it all back into
+ * `K.<name>` and `A.<name>`. Adding an argument (or a key) is one entry in
+ * the call (or the definition) and one read in Lua. ioredis runs a script with EVALSHA and falls back to EVAL once when
  * Redis has not cached it yet (first call, or after a Redis restart).
  */
 
@@ -59,7 +60,13 @@ const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 
-const readLua = (path: string) => readFileSync(new URL(`../scripts/${path}.lua`, import.meta.url), 'utf8');
+// Full-line comments are left out of what is sent: a script's first runs
+// after a Redis restart go out as EVAL with the whole text, many at once.
+const readLua = (path: string) =>
+  readFileSync(new URL(`../scripts/${path}.lua`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s*--/.test(line) && line.trim() !== '')
+    .join('\n');
 
 export interface RunnerOptions {
   /** Called for every call that failed because Redis was unusable or too slow. */
@@ -76,12 +83,24 @@ export class ScriptRunner {
   }
 
   /**
-   * Defines scripts/<file>.lua with the libraries it uses. Its keys are
+   * Defines scripts/<file>.lua with the libraries it uses. Its key names are
    * fixed per definition (so ioredis can route, and auto-pipeline, a call by
-   * its first key on a cluster).
+   * its first key on a cluster); `constants` reach the script as arguments
+   * that every call has, without being sent with each call.
    */
-  define(file: string, libraries: readonly LuaLibrary[], keyNames: readonly string[]): Script {
-    const lua = [readLua('lib/call'), ...libraries.map((library) => readLua(`lib/${library}`)), readLua(file)].join('\n');
+  define(file: string, libraries: readonly LuaLibrary[], keyNames: readonly string[], constants: ScriptArgs = {}): Script {
+    const header = [
+      `local KEY_NAMES = {${keyNames.map((name) => luaString(checkName(name))).join(', ')}}`,
+      `local CONSTANTS = {${Object.entries(constants)
+        .map(([name, value]) => `${checkName(name)} = ${luaString(String(value))}`)
+        .join(', ')}}`,
+    ];
+    const lua = [
+      ...header,
+      readLua('lib/call'),
+      ...libraries.map((library) => readLua(`lib/${library}`)),
+      readLua(file),
+    ].join('\n');
     const commandName = `activity_${file.replaceAll('-', '_')}`;
     this.#redis.defineCommand(commandName, { lua, numberOfKeys: keyNames.length });
     const script: DefinedScript = { name: file, keyNames, commandName };
@@ -143,7 +162,7 @@ export class ScriptRunner {
       if (key === undefined) throw new Error(`script ${script.name} needs the key ${name}`);
       return key;
     });
-    const argv: (string | number)[] = [...keys, ...script.keyNames];
+    const argv: (string | number)[] = keys;
     for (const [name, value] of Object.entries(call.args)) argv.push(name, value);
     return argv;
   }
@@ -170,6 +189,17 @@ export class ScriptRunner {
       clearTimeout(timer);
     }
   }
+}
+
+function checkName(name: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${name} cannot name a script key or argument`);
+  return name;
+}
+
+/** A Lua string literal (JSON's escapes are Lua's for these). */
+function luaString(value: string): string {
+  if (!/^[\x20-\x7e]*$/.test(value)) throw new Error(`constant ${value} must be printable ASCII`);
+  return JSON.stringify(value);
 }
 
 // defineCommand adds the command to the client and to its pipelines.

@@ -1,8 +1,10 @@
--- Decodes a call. The runner passes KEYS in any order with their names as
--- the first #KEYS entries of ARGV, then the arguments as name/value pairs:
---   KEYS = {k1, k2}  ARGV = {'session', 'events', 'player_id', 'p-1', 'now_us', '17…'}
--- Scripts read K.session, A.player_id and never count positions. Arguments
--- named in NUMBER_ARGS arrive as numbers; every other one is a string.
+-- Decodes a call. The runner writes the script's key names (KEY_NAMES) and
+-- its constants (CONSTANTS: TTLs, caps, the channel) above this file once,
+-- and sends KEYS in KEY_NAMES order and the call's own arguments as
+-- name/value pairs:  KEYS = {k1, k2}  ARGV = {'player_id', 'p-1', 'now_us', '17…'}
+-- Scripts read K.session, A.player_id, A.session_ttl and never count
+-- positions. Arguments named in NUMBER_ARGS arrive as numbers; every other
+-- one is a string.
 local NUMBER_ARGS = {
   now_us = true,
   session_ttl = true, events_ttl = true, summary_ttl = true, daily_ttl = true,
@@ -11,9 +13,9 @@ local NUMBER_ARGS = {
 }
 
 local K, A = {}, {}
-for i = 1, #KEYS do K[ARGV[i]] = KEYS[i] end
-for i = #KEYS + 1, #ARGV, 2 do
-  local name, value = ARGV[i], ARGV[i + 1]
-  if NUMBER_ARGS[name] then value = tonumber(value) end
-  A[name] = value
+for i = 1, #KEYS do K[KEY_NAMES[i]] = KEYS[i] end
+for name, value in pairs(CONSTANTS) do A[name] = value end
+for i = 1, #ARGV, 2 do A[ARGV[i]] = ARGV[i + 1] end
+for name in pairs(NUMBER_ARGS) do
+  if A[name] ~= nil then A[name] = tonumber(A[name]) end
 end
