@@ -8,13 +8,15 @@ import { ActivityStore } from './activity/store.ts';
 import { AuthenticationError, createTokenVerifier } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import type { GraphQLContext } from './context.ts';
-import { serveGraphQLOverWebSocket, type ServerContext } from './http/graphql-ws.ts';
+import type { GraphQLContext, ServerContext } from './context.ts';
+import { serveGraphQLOverWebSocket } from './http/graphql-ws.ts';
 import { createOpsRoutes } from './http/ops-routes.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
 import { useRequestLog } from './observability/request-log.ts';
 import { protectionPlugins } from './protections.ts';
+import { RequestBudget } from './protections/budget.ts';
+import { CostWindowLimiter } from './rate-limit/cost-window.ts';
 import { closeRedis, connectRedis, createRedisClient, type RedisClient } from './redis.ts';
 import { maskError, useInputErrorCodes } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
@@ -52,19 +54,20 @@ export function createApp(
   const redis = createRedisClient(config.redis, 'activity-commands');
   const subscriber = createRedisClient(config.redis, 'activity-subscriber');
 
+  const metrics = new ServiceMetrics({ schema, openSubscriptions: () => onlineCount.openFeeds });
   const store = new ActivityStore(redis, clock, {
     callDeadlineMs: config.redis.callDeadlineMs,
     onUnavailable: () => metrics.redisFailures.inc({ connection: 'commands' }),
   });
+  // A scrape while Redis is away reads nothing (and so counts no failure of its own).
+  metrics.readOnlinePlayersWith(() => (redis.status === 'ready' ? store.getOnlineCount() : null));
   // Every publish happens inside the Lua scripts (atomically with the set
   // change), so the command connection doubles as the publisher.
   const pubsub = new RedisPubSub({ publisher: redis, subscriber });
   const onlineCount = new OnlineCountFeed(store, pubsub, subscriber, redis);
   const tokens = createTokenVerifier(config.auth);
-  const metrics = new ServiceMetrics({
-    onlinePlayers: () => store.getOnlineCount(),
-    openSubscriptions: () => onlineCount.openFeeds,
-  });
+  const rateLimiter =
+    config.limits.mutationsPerMinute > 0 ? new CostWindowLimiter(redis, config.limits.mutationsPerMinute, clock) : undefined;
   const reaper = new IdleReaper(store, config.reaper, {
     onBatch: ({ reaped, ghosts, failed }) => {
       metrics.reapedSessions.inc(reaped);
@@ -93,13 +96,21 @@ export function createApp(
   // connections carry it in their connection_init payload.
   const context = async (initial: ServerContext): Promise<GraphQLContext> => {
     const authorization = initial.request?.headers.get('authorization') ?? initial.connectionParams?.['authorization'];
+    const budget = new RequestBudget(config.limits.maxItemsPerRequest);
     try {
-      const caller = await tokens.callerFrom(typeof authorization === 'string' ? authorization : null);
+      const credentials = await tokens.credentialsFrom(typeof authorization === 'string' ? authorization : null);
       // One deadline for every Redis call of the request, counted from its start.
-      return { store: store.forCall(), onlineCount, caller, authError: null };
+      return {
+        store: store.forCall(),
+        onlineCount,
+        caller: credentials?.caller ?? null,
+        credentialsExpireAt: credentials?.expiresAt ?? null,
+        authError: null,
+        budget,
+      };
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      return { store: store.forCall(), onlineCount, caller: null, authError: error.message };
+      return { store: store.forCall(), onlineCount, caller: null, credentialsExpireAt: null, authError: error.message, budget };
     }
   };
 
@@ -111,7 +122,8 @@ export function createApp(
     // isDev off whatever NODE_ENV says: causes go to the log, never to the caller.
     maskedErrors: { maskError, isDev: false },
     maxRequestBodySize: config.limits.maxRequestBytes,
-    plugins: [useRequestLog(logger), metrics.plugin(), useInputErrorCodes(), ...protectionPlugins(config, clock)],
+    cors: (request) => corsFor(config, request.headers.get('origin')),
+    plugins: [useRequestLog(logger), metrics.plugin(), useInputErrorCodes(), ...protectionPlugins(config, { rateLimiter })],
     logging: {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),
@@ -121,8 +133,24 @@ export function createApp(
   });
 
   let accepting = true;
-  const opsRoutes = createOpsRoutes({ redis, subscriber, registry: metrics.registry, accepting: () => accepting });
-  const server: Server = createServer((req, res) => {
+  const opsRoutes = createOpsRoutes({
+    redis,
+    subscriber,
+    registry: metrics.registry,
+    accepting: () => accepting,
+    onMetricsError: (error) => logger.warn({ err: (error as Error).message }, '/metrics failed'),
+  });
+  const { requestTimeoutMs } = config.limits;
+  const server: Server = createServer(
+    {
+      // Headers and body must both arrive within REQUEST_TIMEOUT_MS (408 otherwise). Node checks
+      // every connectionsCheckingInterval (30 s by default, which would let a slow body stay up to
+      // twice the limit), so check often.
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(requestTimeoutMs / 10))),
+    },
+    (req, res) => {
     opsRoutes(req, res).then(
       (handled) => {
         if (!handled) void yoga(req, res);
@@ -132,8 +160,12 @@ export function createApp(
         if (!res.headersSent) res.writeHead(500).end();
       },
     );
+    },
+  );
+  const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, {
+    maxMessageBytes: config.limits.maxRequestBytes,
+    maxOperationsPerSocket: config.limits.maxSubscriptionsPerSocket,
   });
-  const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, config.limits.maxRequestBytes);
 
   let started = false;
   return {
@@ -184,6 +216,28 @@ export function createApp(
       onlineCount.stop();
       await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
     },
+  };
+}
+
+/** Headers a browser on another origin may use. */
+const CORS_REQUEST_HEADERS = ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'x-request-id'];
+
+/**
+ * Cross-origin callers: the CORS_ORIGINS allowlist; outside production with
+ * no list (a developer's loopback), any origin. Never credentials: callers
+ * authenticate with a bearer header, not cookies.
+ */
+function corsFor(config: Config, origin: string | null) {
+  if (origin === null) return false;
+  const allowed = config.corsOrigins.length > 0 ? config.corsOrigins.includes(origin) : !config.production;
+  if (!allowed) return false;
+  return {
+    origin: [origin],
+    credentials: false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: CORS_REQUEST_HEADERS,
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
   };
 }
 

@@ -3,14 +3,14 @@ import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResu
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import type { GraphQLContext } from '../context.ts';
+import type { GraphQLContext, ServerContext } from '../context.ts';
+import { codedError, ErrorCode } from '../schema/errors.ts';
 
-/** What a request brings before the GraphQL context is built. */
-export interface ServerContext {
-  request?: Request;
-  /** The graphql-ws connection_init payload. */
-  connectionParams?: Readonly<Record<string, unknown>> | undefined;
-  params?: unknown;
+export interface WebSocketLimits {
+  /** The same size limit as HTTP bodies (ws' default is 100 MiB); over it, close 1009. */
+  maxMessageBytes: number;
+  /** Operations (subscriptions, and queries or mutations still running) one socket may hold at once. */
+  maxOperationsPerSocket: number;
 }
 
 export interface GraphQLWebSocket {
@@ -23,15 +23,15 @@ export interface GraphQLWebSocket {
 /**
  * GraphQL over WebSocket (graphql-ws protocol) on the HTTP server's GraphQL
  * path, through Yoga's enveloped parse/validate/execute, so plugins, limits,
- * error masking and authentication apply as over HTTP.
+ * error masking and authentication apply as over HTTP. A refused operation
+ * gets an error message of its own; the socket stays open.
  */
 export function serveGraphQLOverWebSocket(
   server: Server,
   path: string,
   yoga: YogaServerInstance<ServerContext, GraphQLContext>,
-  maxMessageBytes: number,
+  { maxMessageBytes, maxOperationsPerSocket }: WebSocketLimits,
 ): GraphQLWebSocket {
-  // The same size limit as HTTP bodies (ws' default is 100 MiB); over it, close 1009.
   const wsServer = new WebSocketServer({ server, path, maxPayload: maxMessageBytes });
   const connections = new Set<{ subscriptions: Record<string, unknown> }>();
   const handle = useServer(
@@ -44,7 +44,17 @@ export function serveGraphQLOverWebSocket(
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        // graphql-ws has registered this operation already when it asks.
+        const open = Object.keys(ctx.subscriptions).filter((other) => other !== id).length;
+        if (open >= maxOperationsPerSocket) {
+          return [
+            codedError(
+              ErrorCode.tooManySubscriptions,
+              `This socket holds its most operations (${maxOperationsPerSocket}, MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first.`,
+            ),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           connectionParams: ctx.connectionParams,
           params: payload,
