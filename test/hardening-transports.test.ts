@@ -73,6 +73,8 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     const before = await dumpRedis(service.redis);
     const refused = await send(token, heartbeat(3));
     expect(errorCodes(refused)).toEqual(['RATE_LIMITED']);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ retryAfterSeconds: expect.any(Number), cost: 1, limit: 3 });
+    expect(refused.errors?.[0]?.extensions?.['http']).toBeUndefined();
     expect(refused.closeCode).toBeUndefined();
     expect(await dumpRedis(service.redis)).toEqual(before);
   });

@@ -42,6 +42,8 @@ export function serveGraphQLOverWebSocket(
       onClose: (ctx) => {
         connections.delete(ctx);
       },
+      // extensions.http is Yoga's note of an HTTP status (429 for RATE_LIMITED); meaningless on a socket.
+      onNext: (_ctx, _id, _payload, _args, result) => withoutHttpStatus(result),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, id, payload) => {
@@ -87,6 +89,18 @@ export function serveGraphQLOverWebSocket(
       await handle.dispose();
       wsServer.close();
     },
+  };
+}
+
+function withoutHttpStatus(result: ExecutionResult): ExecutionResult | void {
+  if (!result.errors?.some((error) => error.extensions?.['http'] !== undefined)) return;
+  return {
+    ...result,
+    errors: result.errors.map((error) => {
+      if (error.extensions?.['http'] === undefined) return error;
+      const { http: _http, ...extensions } = error.extensions;
+      return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions });
+    }),
   };
 }
 
