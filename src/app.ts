@@ -151,15 +151,23 @@ export function createApp(
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(requestTimeoutMs / 10))),
     },
     (req, res) => {
-    opsRoutes(req, res).then(
-      (handled) => {
-        if (!handled) void yoga(req, res);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'ops route failed');
-        if (!res.headersSent) res.writeHead(500).end();
-      },
-    );
+      // Node's own check above runs on an interval and has been seen to let a stalled body through under
+      // load; this timer per request makes the deadline exact: a body still incomplete then gets 408.
+      const bodyDeadline = setTimeout(() => {
+        if (req.complete) return;
+        if (!res.headersSent) res.writeHead(408, { connection: 'close' }).end();
+        req.socket.destroy();
+      }, requestTimeoutMs).unref();
+      res.once('close', () => clearTimeout(bodyDeadline));
+      opsRoutes(req, res).then(
+        (handled) => {
+          if (!handled) void yoga(req, res);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'ops route failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
     },
   );
   const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, {
