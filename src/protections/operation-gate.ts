@@ -6,8 +6,8 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   type FragmentDefinitionNode,
+  type FieldNode,
   type GraphQLError,
-  type GraphQLSchema,
 } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.ts';
@@ -136,7 +136,7 @@ function planOperation(args: ExecutionArgs): OperationPlan | { refusal: GraphQLE
     if (fieldArgs === null) return null;
     const path = [node.alias?.value ?? node.name.value];
     // Every root field needs a verified caller; its own scopes narrow that.
-    const scopes = scopesOf(definition.extensions, fieldArgs, context, schema);
+    const scopes = scopesOf(definition.extensions, fieldArgs, context);
     if (context.caller === null || (scopes !== null && !grants(scopes, context.caller))) {
       const refusal = unauthorized(context.caller, context.authError);
       return { refusal: locate(refusal, node, path) };
@@ -160,7 +160,6 @@ function scopesOf(
   extensions: Readonly<Record<string, unknown>>,
   fieldArgs: Record<string, unknown>,
   context: GraphQLContext,
-  _schema: GraphQLSchema,
 ): Record<string, unknown> | null {
   const options = extensions['pothosOptions'] as { authScopes?: unknown } | undefined;
   const authScopes = options?.authScopes;
@@ -169,7 +168,8 @@ function scopesOf(
   return scopes as Record<string, unknown>;
 }
 
-function locate(error: GraphQLError, node: import('graphql').FieldNode, path: string[]): GraphQLError {
+/** The refusal, placed on the root field that caused it (as the resolver's own error would be). */
+function locate(error: GraphQLError, node: FieldNode, path: string[]): GraphQLError {
   return codedError(error.extensions['code'] as never, error.message, {
     nodes: node,
     path,
