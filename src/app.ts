@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -10,7 +10,10 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { GraphQLContext, ServerContext } from './context.ts';
 import { serveGraphQLOverWebSocket } from './http/graphql-ws.ts';
+import { createAdminConsoleRoutes } from './http/admin-console.ts';
+import { createLocalGraphiQL } from './http/graphiql.ts';
 import { createOpsRoutes } from './http/ops-routes.ts';
+import { webSocketAuthorization } from './http/ws-authorization.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
 import { useRequestLog } from './observability/request-log.ts';
@@ -93,9 +96,11 @@ export function createApp(
   }
 
   // HTTP and SSE requests carry `Authorization: Bearer …`; graphql-ws
-  // connections carry it in their connection_init payload.
+  // operations carry it in connection_init or the subscribe message.
   const context = async (initial: ServerContext): Promise<GraphQLContext> => {
-    const authorization = initial.request?.headers.get('authorization') ?? initial.connectionParams?.['authorization'];
+    const authorization = initial.request
+      ? initial.request.headers.get('authorization')
+      : webSocketAuthorization(initial.connectionParams, initial.params);
     const budget = new RequestBudget(config.limits.maxItemsPerRequest);
     try {
       const credentials = await tokens.credentialsFrom(typeof authorization === 'string' ? authorization : null);
@@ -114,11 +119,13 @@ export function createApp(
     }
   };
 
+  const graphiql = createLocalGraphiQL();
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     context,
     graphiql: config.graphiql ? { subscriptionsProtocol: 'WS' } : false,
+    renderGraphiQL: (options) => graphiql.render(options),
     // isDev off whatever NODE_ENV says: causes go to the log, never to the caller.
     maskedErrors: { maskError, isDev: false },
     maxRequestBodySize: config.limits.maxRequestBytes,
@@ -140,6 +147,15 @@ export function createApp(
     accepting: () => accepting,
     onMetricsError: (error) => logger.warn({ err: (error as Error).message }, '/metrics failed'),
   });
+  // Pages for browsers, each in its own module; each answers false for what is not its own.
+  const browserRoutes = [
+    ...(config.graphiql ? [graphiql.routes] : []),
+    ...(config.adminConsole ? [createAdminConsoleRoutes({ developmentAdminToken: config.developmentAdminToken })] : []),
+  ];
+  const routes = async (req: IncomingMessage, res: ServerResponse) => {
+    for (const route of [opsRoutes, ...browserRoutes]) if (await route(req, res)) return true;
+    return false;
+  };
   const { requestTimeoutMs } = config.limits;
   const server: Server = createServer(
     {
@@ -159,12 +175,12 @@ export function createApp(
         req.socket.destroy();
       }, requestTimeoutMs).unref();
       res.once('close', () => clearTimeout(bodyDeadline));
-      opsRoutes(req, res).then(
+      routes(req, res).then(
         (handled) => {
           if (!handled) void yoga(req, res);
         },
         (error: unknown) => {
-          logger.error({ err: error }, 'ops route failed');
+          logger.error({ err: error }, 'route failed');
           if (!res.headersSent) res.writeHead(500).end();
         },
       );

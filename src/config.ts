@@ -21,6 +21,7 @@ const environment = z.object({
   REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_MAX_RECONNECT_DELAY_MS: z.coerce.number().int().positive().default(1000),
   GRAPHIQL: z.stringbool().optional(),
+  ADMIN_CONSOLE: z.stringbool().default(true),
   GRAPHQL_INTROSPECTION: z.stringbool().optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
   JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -70,6 +71,10 @@ export interface Config {
     maxReconnectDelayMs: number;
   };
   graphiql: boolean;
+  /** The admin console at /admin. */
+  adminConsole: boolean;
+  /** Outside production with the random development secret: an admin token the console offers on this machine. */
+  developmentAdminToken?: string;
   introspection: boolean;
   logLevel: string;
   /** How long a graceful stop lets requests in flight finish. */
@@ -147,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxReconnectDelayMs: e.REDIS_MAX_RECONNECT_DELAY_MS,
     },
     graphiql: e.GRAPHIQL ?? !production,
+    adminConsole: e.ADMIN_CONSOLE,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -6,7 +6,8 @@ export const DEMO_PLAYER_ID = 'demo-player';
 /**
  * Outside production, with neither JWT_SECRET nor JWT_JWKS_URL set, the
  * service makes a random secret for this run and hands out ready-to-use
- * tokens, so a newcomer can try the API in GraphiQL at once. (Production
+ * tokens, so a newcomer can try the API in GraphiQL and the admin console
+ * (which offers the admin token) at once. (Production
  * refuses to start without one of them: see config.ts.)
  */
 export async function withDevelopmentAuth(
@@ -29,5 +30,5 @@ export async function withDevelopmentAuth(
       `  player (${DEMO_PLAYER_ID}): ${tokens.player}`,
     ].join('\n'),
   );
-  return { ...config, auth: { ...config.auth, secret } };
+  return { ...config, auth: { ...config.auth, secret }, developmentAdminToken: tokens.admin };
 }
