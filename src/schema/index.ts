@@ -6,6 +6,7 @@ import './events.ts';
 import './summary.ts';
 import './daily.ts';
 import './presence.ts';
+import './global-stats.ts';
 
 export const schema = builder.toSchema();
 

@@ -14,6 +14,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query GlobalDailyStats($date: Date) {\n    globalDailyStats(date: $date) {\n      date\n      activePlayers\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n      peakOnline\n    }\n  }\n": typeof types.GlobalDailyStatsDocument,
+    "\n  query OnlineCountHistory($from: DateTime, $to: DateTime) {\n    onlineCountHistory(from: $from, to: $to) {\n      minute\n      count\n    }\n  }\n": typeof types.OnlineCountHistoryDocument,
     "\n  fragment SessionFields on PlayerSession {\n    playerId\n    loginAt\n    lastActivityAt\n    actionsCount\n    tradesCount\n    tradeVolume\n    combatEvents\n    sectorsVisited\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n": typeof types.TrackLoginDocument,
     "\n  mutation TrackLogout($playerId: ID!) {\n    trackLogout(playerId: $playerId) {\n      playerId\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": typeof types.TrackLogoutDocument,
@@ -29,6 +31,8 @@ type Documents = {
     "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n": typeof types.TrackHeartbeatDocument,
 };
 const documents: Documents = {
+    "\n  query GlobalDailyStats($date: Date) {\n    globalDailyStats(date: $date) {\n      date\n      activePlayers\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n      peakOnline\n    }\n  }\n": types.GlobalDailyStatsDocument,
+    "\n  query OnlineCountHistory($from: DateTime, $to: DateTime) {\n    onlineCountHistory(from: $from, to: $to) {\n      minute\n      count\n    }\n  }\n": types.OnlineCountHistoryDocument,
     "\n  fragment SessionFields on PlayerSession {\n    playerId\n    loginAt\n    lastActivityAt\n    actionsCount\n    tradesCount\n    tradeVolume\n    combatEvents\n    sectorsVisited\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  mutation TrackLogin($playerId: ID!) {\n    trackLogin(playerId: $playerId) {\n      ...SessionFields\n    }\n  }\n": types.TrackLoginDocument,
     "\n  mutation TrackLogout($playerId: ID!) {\n    trackLogout(playerId: $playerId) {\n      playerId\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n      tradesCount\n      tradeVolume\n      combatEvents\n      sectorsVisited\n    }\n  }\n": types.TrackLogoutDocument,
@@ -58,6 +62,14 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GlobalDailyStats($date: Date) {\n    globalDailyStats(date: $date) {\n      date\n      activePlayers\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n      peakOnline\n    }\n  }\n"): (typeof documents)["\n  query GlobalDailyStats($date: Date) {\n    globalDailyStats(date: $date) {\n      date\n      activePlayers\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n      peakOnline\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OnlineCountHistory($from: DateTime, $to: DateTime) {\n    onlineCountHistory(from: $from, to: $to) {\n      minute\n      count\n    }\n  }\n"): (typeof documents)["\n  query OnlineCountHistory($from: DateTime, $to: DateTime) {\n    onlineCountHistory(from: $from, to: $to) {\n      minute\n      count\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

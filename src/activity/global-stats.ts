@@ -1,0 +1,164 @@
+import { ReplyError } from 'ioredis';
+import type { Clock } from '../clock.ts';
+import type { RedisClient } from '../redis.ts';
+import { InvalidInputError, StoreUnavailableError } from './errors.ts';
+import { GLOBAL_KEY_PREFIX, globalKeys, type KeyScheme } from './keys.ts';
+import { utcDay } from './time.ts';
+import { checkDate } from './validation.ts';
+
+/** One UTC day, game-wide. */
+export interface GlobalDailyStats {
+  date: string;
+  /** Distinct players seen that day (a HyperLogLog estimate: exact for small numbers, ±0.81 % beyond). */
+  activePlayers: number;
+  /** Sessions opened (logins). */
+  sessions: number;
+  /** Playtime of the sessions completed that day. */
+  playtimeSeconds: number;
+  /** Gameplay events recorded. */
+  actions: number;
+  trades: number;
+  tradeVolume: number;
+  combatEvents: number;
+  /** The highest online count of the day. */
+  peakOnline: number;
+}
+
+/** The online count within one UTC minute: its peak. */
+export interface OnlineCountPoint {
+  minute: Date;
+  count: number;
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** The longest span onlineCountHistory answers (and how long the per-minute counts are surely kept). */
+export const MAX_HISTORY_MS = 48 * 3_600_000;
+export const DEFAULT_HISTORY_MS = 24 * 3_600_000;
+
+/**
+ * Reads the game-wide numbers that the tracking scripts maintain at the
+ * moment of each change (see the global_* functions of the Lua library).
+ * Never scans: a day is one hash and one HyperLogLog, a history a few
+ * per-day hashes.
+ */
+export class GlobalStatsReader {
+  readonly #redis: RedisClient;
+  readonly #clock: Clock;
+  readonly #keys: ReturnType<typeof globalKeys>;
+  readonly #onlineKey: string;
+  readonly #onUnavailable: (error: unknown) => void;
+
+  constructor(redis: RedisClient, clock: Clock, keys: KeyScheme, onUnavailable: (error: unknown) => void = () => {}) {
+    this.#redis = redis;
+    this.#clock = clock;
+    this.#keys = globalKeys(keys.cluster ? GLOBAL_KEY_PREFIX.cluster : GLOBAL_KEY_PREFIX.standalone);
+    this.#onlineKey = keys.onlinePlayers;
+    this.#onUnavailable = onUnavailable;
+  }
+
+  /** One UTC day; today's when no date is given. Zeroed when nothing was recorded. */
+  async daily(date?: string | null): Promise<GlobalDailyStats> {
+    const today = utcDay(this.#clock.now());
+    const day = date == null ? today : checkDate(date);
+    const [fields, activePlayers, online] = await this.#read([
+      ['hgetall', this.#keys.daily(day)],
+      ['pfcount', this.#keys.players(day)],
+      ['scard', this.#onlineKey],
+    ]);
+    const hash = fields as Record<string, string>;
+    const int = (name: string) => Number.parseInt(hash[name] ?? '0', 10) || 0;
+    // A day with no login or logout yet has no recorded peak, but whoever is online now was online today.
+    const peakOnline = day === today ? Math.max(int('peak_online'), online as number) : int('peak_online');
+    return {
+      date: day,
+      activePlayers: activePlayers as number,
+      sessions: int('sessions'),
+      playtimeSeconds: int('playtime_us') / 1_000_000,
+      actions: int('actions'),
+      trades: int('trades'),
+      tradeVolume: Number.parseFloat(hash['trade_volume'] ?? '0') || 0,
+      combatEvents: int('combat_events'),
+      peakOnline,
+    };
+  }
+
+  /**
+   * The online count per minute from `from` to `to` (the last 24 h by
+   * default, at most 48 h, never past now): the peak within each minute.
+   * A minute without a change carries the count its previous change left;
+   * minutes whose count cannot be known (before anything was recorded) are left out.
+   */
+  async onlineHistory(from?: Date | null, to?: Date | null): Promise<OnlineCountPoint[]> {
+    const now = this.#clock.now().getTime();
+    const end = to?.getTime() ?? now;
+    const start = from?.getTime() ?? end - DEFAULT_HISTORY_MS;
+    if (!(start < end)) throw new InvalidInputError('from', 'from must be before to');
+    if (end - start > MAX_HISTORY_MS) throw new InvalidInputError('to', 'from and to may be at most 48 hours apart');
+    const firstMinute = Math.floor(start / MINUTE_MS) * MINUTE_MS;
+    const lastMinute = Math.floor(Math.min(end, now) / MINUTE_MS) * MINUTE_MS;
+    if (lastMinute < firstMinute) return [];
+
+    // The day before the range may hold the count carried into it; changes
+    // up to now tell whether the count stayed as it is since a minute.
+    const recent = now - firstMinute <= MAX_HISTORY_MS + DAY_MS;
+    const days: string[] = [];
+    for (let day = dayStart(firstMinute) - DAY_MS; day <= dayStart(recent ? now : lastMinute); day += DAY_MS) {
+      days.push(utcDay(new Date(day)));
+    }
+    const replies = await this.#read([
+      ['scard', this.#onlineKey],
+      ...days.map((day) => ['hgetall', this.#keys.onlineMinutes(day)] as const),
+    ]);
+    const current = replies[0] as number;
+    const changes = new Map<number, { peak: number; last: number }>();
+    days.forEach((day, index) => {
+      for (const [field, value] of Object.entries(replies[index + 1] as Record<string, string>)) {
+        const match = /^([pl]):(\d{2}):(\d{2})$/.exec(field);
+        if (!match) continue;
+        const minute = Date.parse(`${day}T${match[2]}:${match[3]}:00Z`);
+        const entry = changes.get(minute) ?? { peak: 0, last: 0 };
+        entry[match[1] === 'p' ? 'peak' : 'last'] = Number.parseInt(value, 10) || 0;
+        changes.set(minute, entry);
+      }
+    });
+    const changedMinutes = [...changes.keys()].sort((a, b) => a - b);
+    const lastChange = changedMinutes.at(-1) ?? -Infinity;
+
+    let carried: number | undefined;
+    let next = 0;
+    const points: OnlineCountPoint[] = [];
+    for (let minute = firstMinute; minute <= lastMinute; minute += MINUTE_MS) {
+      while (next < changedMinutes.length && changedMinutes[next]! < minute) {
+        carried = changes.get(changedMinutes[next++]!)!.last;
+      }
+      const here = changes.get(minute);
+      let count: number | undefined;
+      if (here) count = here.peak;
+      else if (carried !== undefined) count = carried;
+      // No change since this minute (within the kept window): it is today's count.
+      else if (minute > lastChange && now - minute <= MAX_HISTORY_MS) count = current;
+      if (count !== undefined) points.push({ minute: new Date(minute), count });
+    }
+    return points;
+  }
+
+  async #read(commands: readonly (readonly [string, string])[]): Promise<unknown[]> {
+    try {
+      const pipeline = this.#redis.pipeline(commands.map((command) => [...command]));
+      const results = (await pipeline.exec()) ?? [];
+      return results.map(([error, reply]) => {
+        if (error) throw error;
+        return reply;
+      });
+    } catch (error) {
+      // A key of the wrong type is a data problem, not an outage: it stays an (masked) internal error.
+      if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) throw error;
+      this.#onUnavailable(error);
+      throw new StoreUnavailableError(error);
+    }
+  }
+}
+
+const dayStart = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/;
