@@ -1,4 +1,4 @@
-import { createClient, type ExecutionResult } from 'graphql-ws';
+import { createClient } from 'graphql-ws';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -85,20 +85,25 @@ describe('GraphiQL assets', () => {
   });
 });
 
+interface Outcome {
+  data?: unknown;
+  errors?: readonly { extensions?: Record<string, unknown> }[];
+}
+
 describe('graphql-ws authorization (what GraphiQL and other browser clients send)', () => {
   /** The first result of `subscription { onlinePlayerCount }` over a fresh socket. */
   async function firstResult(
     connectionParams: Record<string, unknown>,
     extensions?: Record<string, unknown>,
-  ): Promise<ExecutionResult<{ onlinePlayerCount: number }> | { errors: readonly { extensions?: { code?: string } }[] }> {
+  ): Promise<Outcome> {
     const client = createClient({ url: service.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
     try {
       return await new Promise((resolve, reject) => {
-        client.subscribe<{ onlinePlayerCount: number }>(
+        client.subscribe(
           { query: 'subscription { onlinePlayerCount }', ...(extensions ? { extensions } : {}) },
           {
-            next: resolve,
-            error: (error) => (Array.isArray(error) ? resolve({ errors: error }) : reject(error)),
+            next: (result) => resolve(result as Outcome),
+            error: (error) => (Array.isArray(error) ? resolve({ errors: error as Outcome['errors'] }) : reject(error)),
             complete: () => {},
           },
         );
@@ -107,8 +112,7 @@ describe('graphql-ws authorization (what GraphiQL and other browser clients send
       await client.dispose();
     }
   }
-  const code = (result: { errors?: readonly { extensions?: { code?: unknown } }[] | undefined }) =>
-    result.errors?.[0]?.extensions?.code;
+  const code = (result: Outcome) => result.errors?.[0]?.extensions?.['code'];
 
   it('accepts the token from the subscribe message extensions.headers (any header case)', async () => {
     const token = await service.token({ role: 'admin', subject: 'graphiql' });
