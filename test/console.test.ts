@@ -180,7 +180,7 @@ describe('the admin console in Chromium', () => {
     expect(text).toContain('Total value: 1,250.5');
     expect(text).toContain('Commodity: ore');
     expect(text).toContain('Sector id: 42');
-    expect(text).toContain('Duration seconds: 1 h 01 min');
+    expect(text).toContain('Duration: 1 h 01 min');
     expect(text).toContain('Target: pirate');
     // The daily chart is drawn by uPlot on a canvas, with the day's playtime in it.
     await page.locator('#chart-player-daily .uplot canvas').waitFor();

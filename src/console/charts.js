@@ -26,11 +26,13 @@ export function drawChart(container, { xs, series, height = 220, emptyText = 'No
   }
   const uPlot = globalThis.uPlot;
   const scales = [...new Set(series.map((s) => s.scale ?? 'y'))];
+  // Bars are centred on their day: leave half a step on each side so the first and last show whole.
+  const half = series.some((s) => s.bars) && xs.length > 1 ? (xs[1] - xs[0]) / 2 : 0;
   const options = {
     width: Math.max(280, container.clientWidth || 600),
     height,
     tzDate: utc,
-    scales: { x: { time: true }, ...Object.fromEntries(scales.map((scale) => [scale, { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }])) },
+    scales: { x: { time: true, ...(half ? { range: (_u, min, max) => [min - half, max + half] } : {}) }, ...Object.fromEntries(scales.map((scale) => [scale, { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }])) },
     axes: [
       { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.15)' } },
       ...scales.map((scale, index) => ({

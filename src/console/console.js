@@ -51,11 +51,14 @@ function readableDetails(details) {
     { class: 'details' },
     entries.map(([key, value]) => {
       let shown;
-      if (typeof value === 'number' && key.endsWith('_seconds')) shown = duration(value);
-      else if (typeof value === 'number') shown = number(value, 2);
+      let label = key;
+      if (typeof value === 'number' && key.endsWith('_seconds')) {
+        shown = duration(value);
+        label = key.slice(0, -'_seconds'.length);
+      } else if (typeof value === 'number') shown = number(value, 2);
       else if (typeof value === 'string') shown = value;
       else shown = JSON.stringify(value);
-      return h('span', {}, h('b', {}, `${humanize(key)}: `), shown);
+      return h('span', {}, h('b', {}, `${humanize(label)}: `), shown);
     }),
   );
 }
