@@ -198,7 +198,7 @@ const bigDetails = (entries: number) =>
 // ------------------------------------------------- the authorization matrix
 
 type Outcome = 'ok' | 'FORBIDDEN' | 'UNAUTHENTICATED';
-type Kind = 'tracking' | 'read' | 'online count' | 'online ids';
+type Kind = 'tracking' | 'read' | 'online count' | 'online ids' | 'game-wide';
 type CallerName = 'player on own id' | 'player on another id' | 'player' | 'service' | 'admin' | 'no token';
 
 interface Operation {
@@ -240,6 +240,18 @@ const OPERATIONS: Operation[] = [
   },
   { field: 'onlinePlayerCount', kind: 'online count', document: gql('query Count { onlinePlayerCount }'), variables: () => ({}) },
   { field: 'onlinePlayerIds', kind: 'online ids', document: gql('query Ids { onlinePlayerIds { playerIds } }'), variables: () => ({}) },
+  {
+    field: 'globalDailyStats',
+    kind: 'game-wide',
+    document: gql('query GameDay { globalDailyStats(date: "2026-11-23") { activePlayers sessions peakOnline } }'),
+    variables: () => ({}),
+  },
+  {
+    field: 'onlineCountHistory',
+    kind: 'game-wide',
+    document: gql('query GameHistory { onlineCountHistory { minute count } }'),
+    variables: () => ({}),
+  },
 ];
 
 /** The table. Operations without a player argument have one "player" column. */
@@ -260,6 +272,7 @@ const EXPECTED: Record<Kind, Partial<Record<CallerName, Outcome>>> = {
   },
   'online count': { player: 'ok', service: 'ok', admin: 'ok', 'no token': 'UNAUTHENTICATED' },
   'online ids': { player: 'FORBIDDEN', service: 'ok', admin: 'ok', 'no token': 'UNAUTHENTICATED' },
+  'game-wide': { player: 'FORBIDDEN', service: 'ok', admin: 'ok', 'no token': 'UNAUTHENTICATED' },
 };
 
 /** Each caller's token (player p-1 throughout) and the player id it acts on. */
