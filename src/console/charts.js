@@ -6,12 +6,13 @@ const PALETTE = ['#2563eb', '#f59e0b', '#16a34a', '#dc2626'];
 
 /**
  * A chart in `container`, or an "empty" note when there is nothing to show.
- * `xs` are unix seconds; each series is { label, values, bars?, scale? }.
+ * `xs` are unix seconds; each series is { label, values, bars?, scale? };
+ * `xRange` ([from, to], unix seconds) keeps the whole period on the axis.
  * Returns a function that removes it.
  */
 const drawn = new WeakMap();
 
-export function drawChart(container, { xs, series, height = 220, emptyText = 'No data for this period yet.' }) {
+export function drawChart(container, { xs, series, xRange, height = 220, emptyText = 'No data for this period yet.' }) {
   drawn.get(container)?.();
   container.replaceChildren();
   const hasData = xs.length > 0 && series.some((s) => s.values.some((v) => v != null && v !== 0));
@@ -32,7 +33,13 @@ export function drawChart(container, { xs, series, height = 220, emptyText = 'No
     width: Math.max(280, container.clientWidth || 600),
     height,
     tzDate: utc,
-    scales: { x: { time: true, ...(half ? { range: (_u, min, max) => [min - half, max + half] } : {}) }, ...Object.fromEntries(scales.map((scale) => [scale, { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }])) },
+    scales: {
+      x: {
+        time: true,
+        // The whole period asked for, even where nothing was recorded; bars get half a step on each side.
+        range: (_u, min, max) => (xRange ? [Math.min(xRange[0], min), Math.max(xRange[1], max)] : [min - half, max + half]),
+      },
+      ...Object.fromEntries(scales.map((scale) => [scale, { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }])) },
     axes: [
       { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.15)' } },
       ...scales.map((scale, index) => ({

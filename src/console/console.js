@@ -318,8 +318,11 @@ function overviewView() {
       stat('Combat events', number(t.combatEvents)),
     );
     const points = data.onlineCountHistory;
+    const xs = points.map((p) => Date.parse(p.minute) / 1000);
+    const last = xs.at(-1) ?? Math.floor(Date.now() / 60_000) * 60;
     drawChart(onlineChart, {
-      xs: points.map((p) => Date.parse(p.minute) / 1000),
+      xs,
+      xRange: [last - 24 * 3600, last],
       series: [{ label: 'Online', values: points.map((p) => p.count) }],
       emptyText: 'No online players recorded in the last 24 hours.',
     });
