@@ -211,7 +211,63 @@ describe('the admin console in Chromium', () => {
     await page.locator('#chart-online .uplot canvas').waitFor();
     await page.locator('#chart-dau .uplot canvas').waitFor();
     await countShown(page, '2', 5_000);
-    const shot = await page.screenshot({ path: new URL('console-overview.png', SCREENSHOTS).pathname, fullPage: true });
+    await page.screenshot({ path: new URL('console-overview.png', SCREENSHOTS).pathname, fullPage: true });
+    expect(foreign).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('draws two weeks of daily active players and a day of online counts as the API reports them', async () => {
+    const now = service.clock.now().getTime();
+    const hour = 3_600_000;
+    // Two weeks of players: a few more each day.
+    for (let daysAgo = 13; daysAgo >= 1; daysAgo--) {
+      service.clock.set(new Date(now - daysAgo * 24 * hour));
+      for (let i = 0; i < 14 - daysAgo + 2; i++) {
+        await login(`d${daysAgo}-p${i}`);
+        service.clock.advance(20 * 60_000);
+        await logout(`d${daysAgo}-p${i}`);
+      }
+    }
+    // The last 24 h: the online count rises and falls over the day.
+    const online: string[] = [];
+    for (let hoursAgo = 24; hoursAgo >= 0; hoursAgo--) {
+      service.clock.set(new Date(now - hoursAgo * hour));
+      const wanted = Math.round(6 + 5 * Math.sin(((24 - hoursAgo) / 24) * 2 * Math.PI - 1));
+      while (online.length < wanted) await login(`wave-${online.push(`wave-${online.length}`) - 1}`);
+      while (online.length > wanted) await logout(online.pop()!);
+      await api(TrackActivity, { playerId: online[0] ?? 'solo', eventType: 'TRADE_BUY', details: { total_value: 120 + hoursAgo } });
+    }
+    service.clock.set(new Date(now));
+
+    const { context, page, foreign, problems } = await openConsole();
+    await signIn(page);
+    const reported = (await (
+      await fetch(service.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ query: '{ onlinePlayerCount globalDailyStats { activePlayers sessions actions trades peakOnline } }' }),
+      })
+    ).json()) as { data: { onlinePlayerCount: number; globalDailyStats: Record<string, number> } };
+    const day = reported.data.globalDailyStats;
+    const today = page.locator('#today');
+    await expect.poll(() => today.innerText()).toMatch(new RegExp(`Active players\\s+${day['activePlayers']}\\b`));
+    const text = await today.innerText();
+    expect(text).toMatch(new RegExp(`Sessions started\\s+${day['sessions']}\\b`));
+    expect(text).toMatch(new RegExp(`Actions\\s+${day['actions']}\\b`));
+    expect(text).toMatch(new RegExp(`Peak online\\s+${day['peakOnline']}\\b`));
+    await countShown(page, String(reported.data.onlinePlayerCount), 5_000);
+    // uPlot shows a point's value in the legend under the pointer: the last bar is today's.
+    const dau = page.locator('#chart-dau .u-over');
+    await dau.waitFor();
+    const box = (await dau.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
+    await expect.poll(() => page.locator('#chart-dau .u-legend').innerText()).toMatch(
+      new RegExp(`Active players:\\s*${day['activePlayers']}\\b`),
+    );
+    await page.mouse.move(0, 0);
+    await page.locator('#chart-online .uplot canvas').waitFor();
+    const shot = await page.screenshot({ path: new URL('console-overview-history.png', SCREENSHOTS).pathname, fullPage: true });
     // The README's picture; refreshed on request so that a test run leaves the worktree clean.
     if (process.env['UPDATE_DOCS_SCREENSHOT'] === '1') writeFileSync(new URL('../docs/console.png', import.meta.url), shot);
     expect(foreign).toEqual([]);
