@@ -263,7 +263,7 @@ describe('the admin console in Chromium', () => {
     const box = (await dau.boundingBox())!;
     await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
     await expect.poll(() => page.locator('#chart-dau .u-legend').innerText()).toMatch(
-      new RegExp(`Active players:\\s*${day['activePlayers']}\\b`),
+      new RegExp(`Active players:?\\s*${day['activePlayers']}\\b`),
     );
     await page.mouse.move(0, 0);
     await page.locator('#chart-online .uplot canvas').waitFor();
