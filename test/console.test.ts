@@ -222,7 +222,7 @@ describe('the admin console in Chromium', () => {
     const hour = 3_600_000;
     // Two weeks of players: a few more each day.
     for (let daysAgo = 13; daysAgo >= 1; daysAgo--) {
-      service.clock.set(new Date(now - daysAgo * 24 * hour));
+      service.clock.set(new Date(now - daysAgo * 24 * hour - 6 * hour));
       for (let i = 0; i < 14 - daysAgo + 2; i++) {
         await login(`d${daysAgo}-p${i}`);
         service.clock.advance(20 * 60_000);

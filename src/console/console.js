@@ -282,13 +282,10 @@ function overviewView() {
   const onlineChart = h('div', { class: 'chart', id: 'chart-online' });
   const dauChart = h('div', { class: 'chart', id: 'chart-dau' });
   const todayTitle = h('h2', {}, 'Today (UTC)');
+  const onlineCard = h('div', { class: 'stat big' }, h('div', { class: 'label' }, 'Online now (live)'), online);
+  today.append(onlineCard);
   view().replaceChildren(
     h('h1', {}, 'Overview'),
-    h(
-      'div',
-      { class: 'grid' },
-      h('div', { class: 'stat big' }, h('div', { class: 'label' }, 'Online now (live)'), online),
-    ),
     todayTitle,
     today,
     h(
@@ -308,10 +305,11 @@ function overviewView() {
     const t = data.today;
     todayTitle.textContent = `Today, ${t.date} (UTC)`;
     today.replaceChildren(
+      onlineCard,
       stat('Active players', number(t.activePlayers), { title: 'Distinct players seen today (HyperLogLog estimate, ±0.81 %)' }),
       stat('Peak online', number(t.peakOnline)),
       stat('Sessions started', number(t.sessions)),
-      stat('Playtime (completed sessions)', duration(t.playtimeSeconds)),
+      stat('Playtime', duration(t.playtimeSeconds), { title: 'Of the sessions completed today' }),
       stat('Actions', number(t.actions)),
       stat('Trades', number(t.trades)),
       stat('Trade volume', number(t.tradeVolume, 2)),
