@@ -137,6 +137,11 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Next →' }).click();
     await expect.poll(() => rows.allTextContents(), EVENTUALLY).toEqual(['captain-21', 'captain-22', 'captain-23', 'captain-24', 'captain-25']);
 
+    // Each row shows the player's open session.
+    await expect.poll(() => page.locator('#players-table tbody tr').first().innerText(), EVENTUALLY).toMatch(
+      /captain-21\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\s+0/,
+    );
+
     await page.getByLabel('Search players').fill('captain-1');
     await expect.poll(() => rows.count(), EVENTUALLY).toBe(10);
     await expect.poll(() => page.locator('#players-summary').textContent(), EVENTUALLY).toBe('25 online, 10 matching');
@@ -151,6 +156,8 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
     await page.getByLabel('Search players').fill('nobody-here');
     await page.getByText('No online player matches.').waitFor();
     await rows.first().waitFor({ state: 'detached' });
+    await page.getByText('open "nobody-here"').click();
+    await page.getByText('No open session: the player is offline.').waitFor();
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();

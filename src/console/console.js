@@ -356,7 +356,16 @@ function playersView() {
   });
   const summary = h('span', { class: 'muted', id: 'players-summary' });
   const body = h('tbody');
-  const table = h('table', { id: 'players-table' }, h('thead', {}, h('tr', {}, h('th', {}, 'Online player'))), body);
+  const table = h(
+    'table',
+    { id: 'players-table' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, 'Online player'), h('th', {}, 'Logged in'), h('th', {}, 'Last activity'), h('th', {}, 'Actions')),
+    ),
+    body,
+  );
   const previous = h('button', { type: 'button', onclick: () => ((page -= 1), render()) }, '← Previous');
   const next = h('button', { type: 'button', onclick: () => ((page += 1), render()) }, 'Next →');
   const pageLabel = h('span', { class: 'muted', id: 'players-page' });
@@ -382,16 +391,38 @@ function playersView() {
     pageLabel.textContent = matching.length ? `${page * PAGE_SIZE + 1}–${page * PAGE_SIZE + shown.length} of ${number(matching.length)}` : '';
     previous.disabled = page === 0;
     next.disabled = page >= pages - 1;
+    const rows = shown.map((id) => {
+      const cells = [h('td', {}, '…'), h('td', {}, '…'), h('td', { class: 'num' }, '…')];
+      return { id, cells, row: h('tr', {}, h('td', {}, h('a', { href: `#/players/${encodeURIComponent(id)}` }, id)), cells) };
+    });
     body.replaceChildren(
-      ...(shown.length
-        ? shown.map((id) => h('tr', {}, h('td', {}, h('a', { href: `#/players/${encodeURIComponent(id)}` }, id))))
-        : [h('tr', {}, h('td', { class: 'empty' }, filter ? 'No online player matches.' : 'No players are online right now.'))]),
+      ...(rows.length
+        ? rows.map(({ row }) => row)
+        : [h('tr', {}, h('td', { class: 'empty', colspan: 4 }, filter ? 'No online player matches.' : 'No players are online right now.'))]),
     );
+    if (rows.length) fillSessions(rows).catch(handleError);
     openOther.replaceChildren(
       ...(filter && !ids.includes(search.value.trim())
         ? ['Offline players: ', h('a', { href: `#/players/${encodeURIComponent(search.value.trim())}` }, `open "${search.value.trim()}"`)]
         : []),
     );
+  }
+
+  /** The open sessions of the players on the page, in one request (one alias each). */
+  async function fillSessions(rows) {
+    const variables = Object.fromEntries(rows.map(({ id }, i) => [`p${i}`, id]));
+    const data = await graphql(
+      `query ConsolePlayersPage(${rows.map((_, i) => `$p${i}: ID!`).join(', ')}) { ${rows
+        .map((_, i) => `s${i}: playerSession(playerId: $p${i}) { loginAt lastActivityAt actionsCount }`)
+        .join(' ')} }`,
+      variables,
+    );
+    rows.forEach(({ cells }, i) => {
+      const session = data[`s${i}`];
+      cells[0].textContent = session ? time(session.loginAt) : '—';
+      cells[1].textContent = session ? time(session.lastActivityAt) : '—';
+      cells[2].textContent = session ? number(session.actionsCount) : '—';
+    });
   }
 
   // Live: the list is read again after count changes (at most every LIST_REFRESH_MIN_MS).
