@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { print, type DocumentNode } from 'graphql';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
 import { bytesTransferred, launchChromium, openOfflinePage, SCREENSHOTS } from './support/browser.ts';
 import { useTestService } from './support/harness.ts';
 import { TrackActivity, TrackHeartbeat, TrackLogin, TrackLogout } from './support/operations.ts';
@@ -299,6 +300,29 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
     await page.getByText('No events recorded for this player in the last 7 days.').waitFor();
     await page.getByText('No completed sessions in the last 14 days.').waitFor();
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('offers the development admin token outside production (when the service made its development secret)', async () => {
+    const config = { ...service.config, developmentAdminToken: await service.token({ role: 'admin', subject: 'dev-admin' }) };
+    const app = createApp(config);
+    try {
+      const devOrigin = new URL(await app.start(0, '127.0.0.1')).origin;
+      const { context, page, foreign } = await openOfflinePage(browser, devOrigin);
+      await page.goto(`${devOrigin}/admin`);
+      await page.getByRole('button', { name: 'Use the development admin token' }).click();
+      await page.locator('#online-count').waitFor();
+      await page.locator('#live[data-state="live"]').waitFor();
+      expect(foreign).toEqual([]);
+      await context.close();
+    } finally {
+      await app.stop();
+    }
+    // The test service has no development token: no such button.
+    const { context, page } = await openConsole();
+    await page.getByLabel('Admin token').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('button', { name: 'Use the development admin token' }).isVisible()).toBe(false);
     await context.close();
   });
 
