@@ -63,7 +63,9 @@ export class GlobalStatsReader {
     const day = date == null ? today : checkDate(date);
     const [fields, activePlayers, online] = await this.#read([
       ['hgetall', this.#keys.daily(day)],
-      ['pfcount', this.#keys.players(day)],
+      // PFCOUNT of one key stores its cached estimate in the key, a write; counting
+      // the key with itself takes the multi-key path, which writes nothing.
+      ['pfcount', this.#keys.players(day), this.#keys.players(day)],
       ['scard', this.#onlineKey],
     ]);
     const hash = fields as Record<string, string>;
@@ -143,7 +145,7 @@ export class GlobalStatsReader {
     return points;
   }
 
-  async #read(commands: readonly (readonly [string, string])[]): Promise<unknown[]> {
+  async #read(commands: readonly (readonly string[])[]): Promise<unknown[]> {
     try {
       const pipeline = this.#redis.pipeline(commands.map((command) => [...command]));
       const results = (await pipeline.exec()) ?? [];
