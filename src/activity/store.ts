@@ -16,6 +16,7 @@ import {
   type PlayerSummary,
   type VersionedCount,
 } from './records.ts';
+import { GlobalStats, type GlobalDailyStats, type OnlineCountPoint } from './redis/global-stats.ts';
 import { redisModeFor, type RedisMode } from './redis/mode.ts';
 import { OnlineSet } from './redis/online-set.ts';
 import { PlayerScripts } from './redis/player-scripts.ts';
@@ -24,6 +25,7 @@ import { utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
 export { decodeVersionedCount, type VersionedCount } from './records.ts';
+export type { GlobalDailyStats, OnlineCountPoint } from './redis/global-stats.ts';
 
 export const MAX_BATCH_EVENTS = 500;
 /** The default REDIS_CALL_DEADLINE_MS. */
@@ -76,13 +78,15 @@ export class ActivityStore {
   readonly #mode: RedisMode;
   readonly #online: OnlineSet;
   readonly #players: PlayerScripts;
+  readonly #global: GlobalStats;
   readonly #callDeadlineMs: number;
 
   constructor(redis: RedisClient, clock: Clock, { callDeadlineMs, onUnavailable }: StoreOptions = {}) {
     this.#clock = clock;
     this.#runner = new ScriptRunner(redis, onUnavailable ? { onUnavailable } : {});
     this.#mode = redisModeFor(redis);
-    this.#online = new OnlineSet(this.#runner, this.#mode.online);
+    this.#online = new OnlineSet(this.#runner, this.#mode.online, this.#mode.globalPrefix);
+    this.#global = new GlobalStats(this.#runner, this.#mode, clock);
     this.#players = new PlayerScripts(this.#runner, this.#mode, this.#online);
     this.#callDeadlineMs = callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS;
   }
@@ -110,10 +114,11 @@ export class ActivityStore {
 
   async trackLogin(playerId: string): Promise<PlayerSession> {
     const deadline = this.#startCall();
-    const raw = await this.#players.run('login', { playerId: checkPlayerId(playerId) }, this.#clock.now(), deadline);
-    const session = decodeSession(raw as string);
+    const now = this.#clock.now();
+    const result = await this.#players.run('login', { playerId: checkPlayerId(playerId) }, now, deadline);
+    const session = decodeSession(result.reply as string);
     if (!session) throw new Error('login script returned no session');
-    await this.#players.changeOnlineSetAfter('add', [playerId], deadline);
+    await this.#players.afterScripts('add', [playerId], [result], now, deadline);
     return session;
   }
 
@@ -153,10 +158,12 @@ export class ActivityStore {
         sector: effect.sector ?? '',
       },
     }));
-    const replies =
+    const results =
       runs.length === 1
         ? [await this.#players.run('activity', runs[0]!, now, deadline)]
         : await this.#players.runMany('activity', runs, now, deadline);
+    await this.#players.afterScripts(null, [], results, now, deadline);
+    const replies = results.map(({ reply }) => reply);
     return checked.map(({ effect }, index) => {
       const reply = replies[index];
       return {
@@ -169,21 +176,23 @@ export class ActivityStore {
   /** Completes the open session; null (and nothing written) when there is none. */
   async trackLogout(playerId: string): Promise<CompletedSession | null> {
     const deadline = this.#startCall();
-    const raw = await this.#players.run('logout', { playerId: checkPlayerId(playerId) }, this.#clock.now(), deadline);
-    if (typeof raw !== 'string') return null;
-    await this.#players.changeOnlineSetAfter('remove', [playerId], deadline);
-    return decodeCompletedSession(raw);
+    const now = this.#clock.now();
+    const result = await this.#players.run('logout', { playerId: checkPlayerId(playerId) }, now, deadline);
+    if (typeof result.reply !== 'string') return null;
+    await this.#players.afterScripts('remove', [playerId], [result], now, deadline);
+    return decodeCompletedSession(result.reply);
   }
 
   /** Keeps an open session alive without counting an action; null (nothing written) without one. */
   async trackHeartbeat(playerId: string): Promise<PlayerSession | null> {
     const deadline = this.#startCall();
-    const raw = await this.#players.run('heartbeat', { playerId: checkPlayerId(playerId) }, this.#clock.now(), deadline);
-    if (typeof raw !== 'string') return null;
+    const now = this.#clock.now();
+    const result = await this.#players.run('heartbeat', { playerId: checkPlayerId(playerId) }, now, deadline);
+    if (typeof result.reply !== 'string') return null;
     // Where the scripts cannot change the online set, a crash between a login
     // and its set update could leave an open session out: every heartbeat puts it back.
-    await this.#players.changeOnlineSetAfter('add', [playerId], deadline);
-    return decodeSession(raw);
+    await this.#players.afterScripts('add', [playerId], [result], now, deadline);
+    return decodeSession(result.reply);
   }
 
   /** One SSCAN step over the online set. */
@@ -206,10 +215,11 @@ export class ActivityStore {
     const strays = playerIds.filter((playerId) => !PLAYER_ID_PATTERN.test(playerId));
     const own = { idle_timeout_us: idleTimeoutSeconds * 1_000_000 };
     const runs = valid.map((playerId) => ({ playerId, own }));
-    const replies = await this.#players.runMany('reap', runs, now, deadline, { settle: true });
+    const results = await this.#players.runMany('reap', runs, now, deadline, { settle: true });
+    const replies = results.map(({ reply }) => reply);
     const left = valid.filter((_, index) => replies[index] === 'reaped' || replies[index] === 'ghost');
-    await this.#players.changeOnlineSetAfter('remove', left, deadline);
-    const removedStrays = strays.length ? await this.#online.change('remove', strays, deadline) : 0;
+    await this.#players.afterScripts('remove', left, results, now, deadline);
+    const removedStrays = strays.length ? await this.#online.change('remove', strays, now, deadline) : 0;
     return {
       reaped: replies.filter((reply) => reply === 'reaped').length,
       ghosts: replies.filter((reply) => reply === 'ghost').length + removedStrays,
@@ -241,6 +251,16 @@ export class ActivityStore {
     const day = date == null ? utcDay(this.#clock.now()) : checkDate(date);
     const key = `${this.#mode.player(playerId).dailyPrefix}${day}`;
     return decodeDaily(playerId, day, await this.#runner.command(this.#startCall(), (redis) => redis.get(key)));
+  }
+
+  /** Game-wide numbers of one UTC day; today's when no date is given. */
+  getGlobalDailyStats(date?: string | null): Promise<GlobalDailyStats> {
+    return this.#global.daily(date, this.#startCall());
+  }
+
+  /** The online count per minute (its peak): the last 24 h by default, at most 48 h. */
+  getOnlineCountHistory(from?: Date | null, to?: Date | null): Promise<OnlineCountPoint[]> {
+    return this.#global.onlineHistory(from, to, this.#startCall());
   }
 
   getOnlineCount(): Promise<number> {

@@ -9,6 +9,7 @@ import type { RedisMode } from './mode.ts';
 export const clusterMode: RedisMode = {
   name: 'cluster',
   online: { online: 'activity:{activity:online}:players', online_version: 'activity:{activity:online}:version' },
+  globalPrefix: 'activity:{activity:online}:global:',
   player: (id) => ({
     session: `activity:session:{${id}}`,
     events: `activity:events:{${id}}`,

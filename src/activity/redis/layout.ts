@@ -31,3 +31,27 @@ export type OnlineKeys = {
   online: string;
   online_version: string;
 };
+
+/**
+ * Game-wide numbers (not in the original: new keys only), beside the online
+ * set under the mode's global prefix (scripts/lib/global.lua writes them).
+ */
+export const GLOBAL_TTL_SECONDS = {
+  /** A year of daily numbers and a margin: one small hash and one HyperLogLog (at most 12 KiB) a day. */
+  daily: 400 * DAY,
+  /** The per-minute online counts: a day's hash outlives its last change by 72 h, so at least 48 h are kept. */
+  online: 3 * DAY,
+} as const;
+
+export const globalKeys = (prefix: string) => ({
+  daily: (date: string) => `${prefix}daily:${date}`,
+  players: (date: string) => `${prefix}players:${date}`,
+  onlineMinutes: (date: string) => `${prefix}online:${date}`,
+});
+
+/** The constants scripts/lib/global.lua reads (written into each script that uses it). */
+export const globalScriptConstants = (prefix: string) => ({
+  global_prefix: prefix,
+  global_daily_ttl: GLOBAL_TTL_SECONDS.daily,
+  global_online_ttl: GLOBAL_TTL_SECONDS.online,
+});

@@ -14,6 +14,8 @@ import { singleServerMode } from './single-server.ts';
 export interface RedisMode {
   readonly name: 'single-server' | 'cluster';
   readonly online: OnlineKeys;
+  /** Where the game-wide numbers live: beside the online set (in its slot on a cluster). */
+  readonly globalPrefix: string;
   player(playerId: string): PlayerKeys;
   /** The keys of a per-player script, by name (scripts/lib/call.lua); the same names for every player. */
   playerScriptKeys(playerId: string): Record<string, string>;

@@ -1,4 +1,5 @@
-import { ONLINE_COUNT_CHANNEL, type OnlineKeys } from './layout.ts';
+import { toStoredTimestamp, utcDay } from '../time.ts';
+import { globalScriptConstants, ONLINE_COUNT_CHANNEL, type OnlineKeys } from './layout.ts';
 import type { Deadline, Script, ScriptRunner } from './runner.ts';
 
 /** The online set, the same in both modes: its reads, and changes made outside the per-player scripts. */
@@ -8,15 +9,17 @@ export class OnlineSet {
   readonly #change: Script;
   readonly #count: Script;
   readonly #publish: Script;
+  readonly #applyGlobal: Script;
 
-  constructor(runner: ScriptRunner, keys: OnlineKeys) {
+  constructor(runner: ScriptRunner, keys: OnlineKeys, globalPrefix: string) {
     this.keys = keys;
     this.#runner = runner;
     const keyNames = Object.keys(keys);
-    const constants = { channel: ONLINE_COUNT_CHANNEL };
-    this.#change = runner.define('online-change', ['online'], keyNames, constants);
-    this.#count = runner.define('online-count', ['online'], keyNames, constants);
-    this.#publish = runner.define('publish-count', ['online'], keyNames, constants);
+    const constants = { channel: ONLINE_COUNT_CHANNEL, ...globalScriptConstants(globalPrefix) };
+    this.#change = runner.define('online-change', ['global', 'online'], keyNames, constants);
+    this.#count = runner.define('online-count', ['global', 'online'], keyNames, constants);
+    this.#publish = runner.define('publish-count', ['global', 'online'], keyNames, constants);
+    this.#applyGlobal = runner.define('global-apply', ['global'], ['online'], globalScriptConstants(globalPrefix));
   }
 
   count(deadline: Deadline): Promise<number> {
@@ -44,13 +47,26 @@ export class OnlineSet {
     await this.#runner.run(this.#publish, { keys: this.keys, args: {} }, deadline);
   }
 
-  /** Adds or removes players in one round trip; how many changed the set. */
-  async change(change: 'add' | 'remove', playerIds: readonly string[], deadline: Deadline): Promise<number> {
+  /**
+   * Adds or removes players in one round trip; how many changed the set.
+   * Each change also counts in the per-minute online count at `now`.
+   */
+  async change(change: 'add' | 'remove', playerIds: readonly string[], now: Date, deadline: Deadline): Promise<number> {
+    const clock = { now_ts: toStoredTimestamp(now), now_date: utcDay(now) };
     const replies = await this.#runner.runMany(
       this.#change,
-      playerIds.map((playerId) => ({ keys: this.keys, args: { change, player_id: playerId } })),
+      playerIds.map((playerId) => ({ keys: this.keys, args: { change, player_id: playerId, ...clock } })),
       deadline,
     );
     return replies.filter((changed) => changed === 1).length;
+  }
+
+  /**
+   * On a cluster: writes the game-wide numbers the per-player scripts noted
+   * (date, field, amount triples) in this slot, in one script run.
+   */
+  async applyGlobal(notes: readonly string[], deadline: Deadline): Promise<void> {
+    if (notes.length === 0) return;
+    await this.#runner.run(this.#applyGlobal, { keys: { online: this.keys.online }, args: { notes: JSON.stringify(notes) } }, deadline);
   }
 }

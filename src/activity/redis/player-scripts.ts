@@ -1,4 +1,4 @@
-import { LIMITS, ONLINE_COUNT_CHANNEL, TTL_SECONDS } from './layout.ts';
+import { globalScriptConstants, LIMITS, ONLINE_COUNT_CHANNEL, TTL_SECONDS } from './layout.ts';
 import type { RedisMode } from './mode.ts';
 import type { OnlineSet } from './online-set.ts';
 import type { Deadline, Script, ScriptArgs, ScriptCall, ScriptRunner } from './runner.ts';
@@ -17,6 +17,16 @@ const PLAYER_SCRIPT_CONSTANTS = {
 };
 
 export type PlayerScriptName = 'login' | 'activity' | 'logout' | 'heartbeat' | 'reap';
+
+/**
+ * A per-player script's reply (its error in place, for a settled batch), and
+ * on a cluster the game-wide numbers it noted but could not write
+ * (scripts/lib/global.lua): date, field, amount triples.
+ */
+export interface PlayerScriptResult {
+  reply: unknown;
+  notes: readonly string[];
+}
 
 export interface PlayerScriptRun {
   playerId: string;
@@ -42,8 +52,8 @@ export class PlayerScripts {
     this.#mode = mode;
     this.#online = online;
     const keyNames = Object.keys(mode.playerScriptKeys('_'));
-    const define = (name: PlayerScriptName) =>
-      runner.define(name, ['format', 'online', 'session'], keyNames, PLAYER_SCRIPT_CONSTANTS);
+    const constants = { ...PLAYER_SCRIPT_CONSTANTS, ...globalScriptConstants(mode.globalPrefix) };
+    const define = (name: PlayerScriptName) => runner.define(name, ['format', 'global', 'online', 'session'], keyNames, constants);
     this.#scripts = {
       login: define('login'),
       activity: define('activity'),
@@ -54,31 +64,51 @@ export class PlayerScripts {
   }
 
   /** One script for one player: one round trip. */
-  run(name: PlayerScriptName, run: PlayerScriptRun, now: Date, deadline: Deadline): Promise<unknown> {
-    return this.#runner.run(this.#scripts[name], this.#callFor(run, now), deadline);
+  async run(name: PlayerScriptName, run: PlayerScriptRun, now: Date, deadline: Deadline): Promise<PlayerScriptResult> {
+    return this.#unpack(await this.#runner.run(this.#scripts[name], this.#callFor(run, now), deadline));
   }
 
   /** One script for many players, in order: one pipeline per group of the mode. */
-  runMany(
+  async runMany(
     name: PlayerScriptName,
     runs: readonly PlayerScriptRun[],
     now: Date,
     deadline: Deadline,
     { settle = false } = {},
-  ): Promise<unknown[]> {
+  ): Promise<PlayerScriptResult[]> {
     const calls = runs.map((run) => this.#callFor(run, now));
-    return this.#runner.runMany(this.#scripts[name], calls, deadline, { groupOf: this.#mode.pipelineGroup, settle });
+    const replies = await this.#runner.runMany(this.#scripts[name], calls, deadline, { groupOf: this.#mode.pipelineGroup, settle });
+    return replies.map((reply) => this.#unpack(reply));
   }
 
   /**
-   * The online-set changes the scripts could not make themselves (on a
-   * cluster), made right after them. Best effort: the scripts were applied,
-   * so the call reports success even if this fails; the reaper (ghosts) and
-   * the next heartbeat (missing members) reconcile the set.
+   * What the scripts could not write themselves (on a cluster), written
+   * right after them in the online set's slot, both at once: the online-set
+   * change (`null`: none) and the game-wide numbers the scripts noted. Best
+   * effort: the scripts were applied, so the call reports success even if
+   * this fails; the reaper (ghosts) and the next heartbeat (missing members)
+   * reconcile the set, and the game-wide numbers miss that call.
    */
-  async changeOnlineSetAfter(change: 'add' | 'remove', playerIds: readonly string[], deadline: Deadline): Promise<void> {
-    if (this.#mode.scriptsChangeOnlineSet || playerIds.length === 0) return;
-    await this.#online.change(change, playerIds, deadline).catch(() => {});
+  async afterScripts(
+    change: 'add' | 'remove' | null,
+    playerIds: readonly string[],
+    results: readonly PlayerScriptResult[],
+    now: Date,
+    deadline: Deadline,
+  ): Promise<void> {
+    if (this.#mode.scriptsChangeOnlineSet) return;
+    const notes = results.flatMap((result) => result.notes);
+    await Promise.all([
+      change && playerIds.length ? this.#online.change(change, playerIds, now, deadline).catch(() => 0) : 0,
+      this.#online.applyGlobal(notes, deadline).catch(() => {}),
+    ]);
+  }
+
+  /** On a single server the script wrote its game-wide numbers itself and replied as usual; on a cluster it answers {reply, notes}. */
+  #unpack(raw: unknown): PlayerScriptResult {
+    if (this.#mode.scriptsChangeOnlineSet || raw instanceof Error || !Array.isArray(raw)) return { reply: raw, notes: [] };
+    const [reply, notes] = raw as [unknown, unknown];
+    return { reply, notes: Array.isArray(notes) ? notes.map(String) : [] };
   }
 
   #callFor({ playerId, own = {} }: PlayerScriptRun, now: Date): ScriptCall {

@@ -10,6 +10,7 @@ const online = { online: 'activity:online_players', online_version: 'activity:on
 export const singleServerMode: RedisMode = {
   name: 'single-server',
   online,
+  globalPrefix: 'activity:global:',
   player: (id) => ({
     session: `activity:session:${id}`,
     events: `activity:events:${id}`,

@@ -1,6 +1,7 @@
 -- Records one gameplay event and, when a session is open, bumps its counters.
 -- Own arguments: event_type, details_json, trade_value ('' unless a trade),
 -- is_combat ('1' or '0'), sector ('' when none).
+-- Every event counts in the day's game-wide numbers, session or not.
 -- Returns the updated session JSON, or false when no session is open.
 local result = false
 local session = read_session(redis.call('GET', K.session))
@@ -37,4 +38,11 @@ end
 -- wrong type before anything is written, so no type checks are needed here.
 push_event(encode_event(A.event_type, A.now_ts, A.details_json))
 if result then redis.call('SET', K.session, result, 'EX', A.session_ttl) end
-return result
+global_add(A.now_date, 'actions', 1)
+if A.trade_value ~= '' then
+  global_add(A.now_date, 'trades', 1)
+  global_add(A.now_date, 'trade_volume', A.trade_value)
+end
+if A.is_combat == '1' then global_add(A.now_date, 'combat_events', 1) end
+global_seen(A.now_date)
+return global_reply(result)

@@ -3,8 +3,9 @@
 -- last_activity_at alone (an idle or relogin completion still ends there).
 -- Returns the session JSON, or false (and nothing written) without a readable one.
 local session = read_session(redis.call('GET', K.session))
-if not session then return false end
+if not session then return global_reply(false) end
 session.last_seen_at = A.now_ts
 local encoded = encode_session(session)
 redis.call('SET', K.session, encoded, 'EX', A.session_ttl)
-return encoded
+global_seen(A.now_date)
+return global_reply(encoded)

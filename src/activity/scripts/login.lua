@@ -21,4 +21,6 @@ local session = encode_session({
 redis.call('SET', K.session, session, 'EX', A.session_ttl)
 push_event(encode_event('login', A.now_ts, '{}'))
 join_online_set()
-return session
+global_add(A.now_date, 'sessions', 1)
+global_seen(A.now_date)
+return global_reply(session)

@@ -3,5 +3,7 @@
 -- Returns the completed session JSON, or false when no session was open.
 check_key_types()
 local open = read_session(redis.call('GET', K.session))
-if not open then return false end
-return complete_session(open, A.now_us, A.now_ts, A.now_date, nil, false)
+if not open then return global_reply(false) end
+local completed = complete_session(open, A.now_us, A.now_ts, A.now_date, nil, false)
+global_seen(A.now_date)
+return global_reply(completed)

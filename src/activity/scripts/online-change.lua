@@ -1,6 +1,8 @@
 -- Adds a player to or removes one from the online set, publishing the count
 -- when the set changed: on a Redis Cluster after each per-player script (the
 -- set lives in its own slot), and in both modes for strays the reaper drops.
--- Keys: online, online_version. Arguments: change ('add' | 'remove'), player_id; channel (a constant).
+-- Keys: online, online_version. Arguments: change ('add' | 'remove'), player_id,
+-- now_ts and now_date (the change counts in the per-minute online count);
+-- channel and the global_* ones (lib/global.lua) are constants.
 -- Returns 1 when the set changed, else 0.
 return change_online(K.online, K.online_version, A.channel, A.change, A.player_id)

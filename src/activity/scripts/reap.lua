@@ -8,15 +8,15 @@
 check_key_types()
 local raw = redis.call('GET', K.session)
 if not raw then
-  if leave_online_set() == 1 then return 'ghost' end
-  return false
+  if leave_online_set() == 1 then return global_reply('ghost') end
+  return global_reply(false)
 end
 
 local session = read_session(raw)
-if not session then return false end
+if not session then return global_reply(false) end
 local last_activity_us, end_ts, end_date = parse_ts(session.last_activity_at)
 local idle_since = math.max(last_activity_us, parse_ts(session.last_seen_at) or 0)
-if A.now_us - idle_since <= A.idle_timeout_us then return false end
+if A.now_us - idle_since <= A.idle_timeout_us then return global_reply(false) end
 
 complete_session(session, last_activity_us, end_ts, end_date, 'idle', false)
-return 'reaped'
+return global_reply('reaped')

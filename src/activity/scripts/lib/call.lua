@@ -10,6 +10,7 @@ local NUMBER_ARGS = {
   session_ttl = true, events_ttl = true, summary_ttl = true, daily_ttl = true,
   max_events = true, max_session_sectors = true, max_summary_sectors = true,
   idle_timeout_us = true,
+  global_daily_ttl = true, global_online_ttl = true,
 }
 
 local K, A = {}, {}

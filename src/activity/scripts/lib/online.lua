@@ -11,7 +11,10 @@ end
 local function change_online(online_key, version_key, channel, change, player_id)
   local changed = redis.call(change == 'add' and 'SADD' or 'SREM', online_key, player_id)
   if changed == 1 then
-    redis.call('PUBLISH', channel, count_message(online_key, redis.call('INCR', version_key)))
+    local message = count_message(online_key, redis.call('INCR', version_key))
+    redis.call('PUBLISH', channel, message)
+    local after = redis.call('SCARD', online_key)
+    global_online_changed(change == 'add' and after - 1 or after + 1, after)
   end
   return changed
 end

@@ -106,6 +106,9 @@ local function complete_session(session, end_us, end_ts, end_date, reason, stay_
     {'sectors_visited', enc_str_array(session.sectors_visited)},
   })
 
+  -- Game-wide playtime, in whole microseconds so that sums stay exact.
+  global_add(end_date, 'playtime_us', math.max(0, end_us - login_us))
+
   redis.call('SET', K.summary, summary_json, 'EX', A.summary_ttl)
   redis.call('SET', daily_key, daily_json, 'EX', A.daily_ttl)
   push_event(logout_event)

@@ -1,15 +1,15 @@
-import { ReplyError } from 'ioredis';
-import type { Clock } from '../clock.ts';
-import type { RedisClient } from '../redis.ts';
-import { InvalidInputError, StoreUnavailableError } from './errors.ts';
-import { GLOBAL_KEY_PREFIX, globalKeys, type KeyScheme } from './keys.ts';
-import { utcDay } from './time.ts';
-import { checkDate } from './validation.ts';
+import type { Clock } from '../../clock.ts';
+import { InvalidInputError } from '../errors.ts';
+import { utcDay } from '../time.ts';
+import { checkDate } from '../validation.ts';
+import { globalKeys } from './layout.ts';
+import type { RedisMode } from './mode.ts';
+import type { Deadline, ScriptRunner } from './runner.ts';
 
 /** One UTC day, game-wide. */
 export interface GlobalDailyStats {
   date: string;
-  /** Distinct players seen that day (a HyperLogLog estimate: exact for small numbers, ±0.81 % beyond). */
+  /** Distinct players seen that day (a HyperLogLog estimate: exact for small numbers, about ±1 % beyond). */
   activePlayers: number;
   /** Sessions opened (logins). */
   sessions: number;
@@ -32,36 +32,33 @@ export interface OnlineCountPoint {
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-/** The longest span onlineCountHistory answers (and how long the per-minute counts are surely kept). */
+/** The longest span a history answers (and how long the per-minute counts are surely kept). */
 export const MAX_HISTORY_MS = 48 * 3_600_000;
 export const DEFAULT_HISTORY_MS = 24 * 3_600_000;
 
 /**
- * Reads the game-wide numbers that the tracking scripts maintain at the
- * moment of each change (see the global_* functions of the Lua library).
- * Never scans: a day is one hash and one HyperLogLog, a history a few
- * per-day hashes.
+ * Reads the game-wide numbers that the tracking scripts keep at the moment
+ * of each change (scripts/lib/global.lua). Never scans: a day is one hash and
+ * one HyperLogLog, a history a few per-day hashes, each read in one round trip.
  */
-export class GlobalStatsReader {
-  readonly #redis: RedisClient;
+export class GlobalStats {
+  readonly #runner: ScriptRunner;
   readonly #clock: Clock;
   readonly #keys: ReturnType<typeof globalKeys>;
   readonly #onlineKey: string;
-  readonly #onUnavailable: (error: unknown) => void;
 
-  constructor(redis: RedisClient, clock: Clock, keys: KeyScheme, onUnavailable: (error: unknown) => void = () => {}) {
-    this.#redis = redis;
+  constructor(runner: ScriptRunner, mode: RedisMode, clock: Clock) {
+    this.#runner = runner;
     this.#clock = clock;
-    this.#keys = globalKeys(keys.cluster ? GLOBAL_KEY_PREFIX.cluster : GLOBAL_KEY_PREFIX.standalone);
-    this.#onlineKey = keys.onlinePlayers;
-    this.#onUnavailable = onUnavailable;
+    this.#keys = globalKeys(mode.globalPrefix);
+    this.#onlineKey = mode.online.online;
   }
 
   /** One UTC day; today's when no date is given. Zeroed when nothing was recorded. */
-  async daily(date?: string | null): Promise<GlobalDailyStats> {
+  async daily(date: string | null | undefined, deadline: Deadline): Promise<GlobalDailyStats> {
     const today = utcDay(this.#clock.now());
     const day = date == null ? today : checkDate(date);
-    const [fields, activePlayers, online] = await this.#read([
+    const [fields, activePlayers, online] = await this.#read(deadline, [
       ['hgetall', this.#keys.daily(day)],
       // PFCOUNT of one key stores its cached estimate in the key, a write; counting
       // the key with itself takes the multi-key path, which writes nothing.
@@ -70,7 +67,7 @@ export class GlobalStatsReader {
     ]);
     const hash = fields as Record<string, string>;
     const int = (name: string) => Number.parseInt(hash[name] ?? '0', 10) || 0;
-    // A day with no login or logout yet has no recorded peak, but whoever is online now was online today.
+    // Before today's first login or logout there is no recorded peak, but whoever is online now was online today.
     const peakOnline = day === today ? Math.max(int('peak_online'), online as number) : int('peak_online');
     return {
       date: day,
@@ -87,11 +84,11 @@ export class GlobalStatsReader {
 
   /**
    * The online count per minute from `from` to `to` (the last 24 h by
-   * default, at most 48 h, never past now): the peak within each minute.
-   * A minute without a change carries the count its previous change left;
+   * default, at most 48 h, never past now): the peak within each minute. A
+   * minute without a change carries the count its previous change left;
    * minutes whose count cannot be known (before anything was recorded) are left out.
    */
-  async onlineHistory(from?: Date | null, to?: Date | null): Promise<OnlineCountPoint[]> {
+  async onlineHistory(from: Date | null | undefined, to: Date | null | undefined, deadline: Deadline): Promise<OnlineCountPoint[]> {
     const now = this.#clock.now().getTime();
     const end = to?.getTime() ?? now;
     const start = from?.getTime() ?? end - DEFAULT_HISTORY_MS;
@@ -101,21 +98,21 @@ export class GlobalStatsReader {
     const lastMinute = Math.floor(Math.min(end, now) / MINUTE_MS) * MINUTE_MS;
     if (lastMinute < firstMinute) return [];
 
-    // The day before the range may hold the count carried into it; changes
-    // up to now tell whether the count stayed as it is since a minute.
+    // The day before the range may hold the count carried into it; for a
+    // recent range, the changes up to now tell whether the count has stayed
+    // as it is since a minute.
     const recent = now - firstMinute <= MAX_HISTORY_MS + DAY_MS;
     const days: string[] = [];
-    for (let day = dayStart(firstMinute) - DAY_MS; day <= dayStart(recent ? now : lastMinute); day += DAY_MS) {
+    for (let day = startOfDay(firstMinute) - DAY_MS; day <= startOfDay(recent ? now : lastMinute); day += DAY_MS) {
       days.push(utcDay(new Date(day)));
     }
-    const replies = await this.#read([
+    const [current, ...hashes] = await this.#read(deadline, [
       ['scard', this.#onlineKey],
       ...days.map((day) => ['hgetall', this.#keys.onlineMinutes(day)] as const),
     ]);
-    const current = replies[0] as number;
     const changes = new Map<number, { peak: number; last: number }>();
     days.forEach((day, index) => {
-      for (const [field, value] of Object.entries(replies[index + 1] as Record<string, string>)) {
+      for (const [field, value] of Object.entries(hashes[index] as Record<string, string>)) {
         const match = /^([pl]):(\d{2}):(\d{2})$/.exec(field);
         if (!match) continue;
         const minute = Date.parse(`${day}T${match[2]}:${match[3]}:00Z`);
@@ -124,43 +121,35 @@ export class GlobalStatsReader {
         changes.set(minute, entry);
       }
     });
-    const changedMinutes = [...changes.keys()].sort((a, b) => a - b);
-    const lastChange = changedMinutes.at(-1) ?? -Infinity;
+    const changed = [...changes.keys()].sort((a, b) => a - b);
+    const lastChange = changed.at(-1) ?? -Infinity;
 
     let carried: number | undefined;
     let next = 0;
     const points: OnlineCountPoint[] = [];
     for (let minute = firstMinute; minute <= lastMinute; minute += MINUTE_MS) {
-      while (next < changedMinutes.length && changedMinutes[next]! < minute) {
-        carried = changes.get(changedMinutes[next++]!)!.last;
-      }
+      while (next < changed.length && changed[next]! < minute) carried = changes.get(changed[next++]!)!.last;
       const here = changes.get(minute);
       let count: number | undefined;
       if (here) count = here.peak;
       else if (carried !== undefined) count = carried;
-      // No change since this minute (within the kept window): it is today's count.
-      else if (minute > lastChange && now - minute <= MAX_HISTORY_MS) count = current;
+      // No change since this minute (within the kept window): it is the count now.
+      else if (minute > lastChange && now - minute <= MAX_HISTORY_MS) count = current as number;
       if (count !== undefined) points.push({ minute: new Date(minute), count });
     }
     return points;
   }
 
-  async #read(commands: readonly (readonly string[])[]): Promise<unknown[]> {
-    try {
-      const pipeline = this.#redis.pipeline(commands.map((command) => [...command]));
-      const results = (await pipeline.exec()) ?? [];
+  /** Several reads in one round trip (the keys share the online set's slot on a cluster). */
+  #read(deadline: Deadline, commands: readonly (readonly string[])[]): Promise<unknown[]> {
+    return this.#runner.command(deadline, async (redis) => {
+      const results = (await redis.pipeline(commands.map((command) => [...command])).exec()) ?? [];
       return results.map(([error, reply]) => {
         if (error) throw error;
         return reply;
       });
-    } catch (error) {
-      // A key of the wrong type is a data problem, not an outage: it stays an (masked) internal error.
-      if (error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message)) throw error;
-      this.#onUnavailable(error);
-      throw new StoreUnavailableError(error);
-    }
+    });
   }
 }
 
-const dayStart = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
-const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/;
+const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
