@@ -86,7 +86,7 @@ export class ActivityStore {
     this.#runner = new ScriptRunner(redis, onUnavailable ? { onUnavailable } : {});
     this.#mode = redisModeFor(redis);
     this.#online = new OnlineSet(this.#runner, this.#mode.online, this.#mode.globalPrefix);
-    this.#global = new GlobalStats(this.#runner, this.#mode, clock);
+    this.#global = new GlobalStats(this.#runner, this.#mode);
     this.#players = new PlayerScripts(this.#runner, this.#mode, this.#online);
     this.#callDeadlineMs = callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS;
   }
@@ -255,12 +255,13 @@ export class ActivityStore {
 
   /** Game-wide numbers of one UTC day; today's when no date is given. */
   getGlobalDailyStats(date?: string | null): Promise<GlobalDailyStats> {
-    return this.#global.daily(date, this.#startCall());
+    const today = utcDay(this.#clock.now());
+    return this.#global.daily(date == null ? today : checkDate(date), today, this.#startCall());
   }
 
   /** The online count per minute (its peak): the last 24 h by default, at most 48 h. */
   getOnlineCountHistory(from?: Date | null, to?: Date | null): Promise<OnlineCountPoint[]> {
-    return this.#global.onlineHistory(from, to, this.#startCall());
+    return this.#global.onlineHistory(from, to, this.#clock.now(), this.#startCall());
   }
 
   getOnlineCount(): Promise<number> {

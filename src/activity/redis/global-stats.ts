@@ -1,7 +1,5 @@
-import type { Clock } from '../../clock.ts';
 import { InvalidInputError } from '../errors.ts';
 import { utcDay } from '../time.ts';
-import { checkDate } from '../validation.ts';
 import { globalKeys } from './layout.ts';
 import type { RedisMode } from './mode.ts';
 import type { Deadline, ScriptRunner } from './runner.ts';
@@ -43,21 +41,17 @@ export const DEFAULT_HISTORY_MS = 24 * 3_600_000;
  */
 export class GlobalStats {
   readonly #runner: ScriptRunner;
-  readonly #clock: Clock;
   readonly #keys: ReturnType<typeof globalKeys>;
   readonly #onlineKey: string;
 
-  constructor(runner: ScriptRunner, mode: RedisMode, clock: Clock) {
+  constructor(runner: ScriptRunner, mode: RedisMode) {
     this.#runner = runner;
-    this.#clock = clock;
     this.#keys = globalKeys(mode.globalPrefix);
     this.#onlineKey = mode.online.online;
   }
 
-  /** One UTC day; today's when no date is given. Zeroed when nothing was recorded. */
-  async daily(date: string | null | undefined, deadline: Deadline): Promise<GlobalDailyStats> {
-    const today = utcDay(this.#clock.now());
-    const day = date == null ? today : checkDate(date);
+  /** One UTC day (YYYY-MM-DD, checked); zeroed when nothing was recorded. */
+  async daily(day: string, today: string, deadline: Deadline): Promise<GlobalDailyStats> {
     const [fields, activePlayers, online] = await this.#read(deadline, [
       ['hgetall', this.#keys.daily(day)],
       // PFCOUNT of one key stores its cached estimate in the key, a write; counting
@@ -88,8 +82,13 @@ export class GlobalStats {
    * minute without a change carries the count its previous change left;
    * minutes whose count cannot be known (before anything was recorded) are left out.
    */
-  async onlineHistory(from: Date | null | undefined, to: Date | null | undefined, deadline: Deadline): Promise<OnlineCountPoint[]> {
-    const now = this.#clock.now().getTime();
+  async onlineHistory(
+    from: Date | null | undefined,
+    to: Date | null | undefined,
+    at: Date,
+    deadline: Deadline,
+  ): Promise<OnlineCountPoint[]> {
+    const now = at.getTime();
     const end = to?.getTime() ?? now;
     const start = from?.getTime() ?? end - DEFAULT_HISTORY_MS;
     if (!(start < end)) throw new InvalidInputError('from', 'from must be before to');
