@@ -352,6 +352,7 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
     await countShown(page, '1', 5_000);
     // Redis blocked for 2.5 s: calls fail fast with SERVICE_UNAVAILABLE (500 ms command timeout).
     const sleeper = service.redis.duplicate();
+    await sleeper.ping(); // connected before Redis is put to sleep
     const sleeping = sleeper.call('DEBUG', 'SLEEP', '2.5');
     await page.evaluate(() => window.dispatchEvent(new HashChangeEvent('hashchange')));
     await page.getByText('Redis is unavailable: the service cannot reach its data store. Retrying…').waitFor();

@@ -286,8 +286,9 @@ describe('onlineCountHistory', () => {
 describe('when Redis is away', () => {
   it('both answer SERVICE_UNAVAILABLE', async () => {
     const sleeper = service.redis.duplicate();
-    const sleeping = sleeper.call('DEBUG', 'SLEEP', '1.5');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleeper.ping(); // connected before Redis is put to sleep
+    const sleeping = sleeper.call('DEBUG', 'SLEEP', '2.5');
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const [daily, points] = await Promise.all([runWith(service, GlobalDailyStats, {}), runWith(service, OnlineCountHistory, {})]);
     expect(errorCodes(daily)).toEqual(['SERVICE_UNAVAILABLE']);
     expect(errorCodes(points)).toEqual(['SERVICE_UNAVAILABLE']);
