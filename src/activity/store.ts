@@ -25,7 +25,7 @@ import { utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
 export { decodeVersionedCount, type VersionedCount } from './records.ts';
-export type { GlobalDailyStats, OnlineCountPoint } from './redis/global-stats.ts';
+export { DEFAULT_HISTORY_MS, MAX_HISTORY_MS, type GlobalDailyStats, type OnlineCountPoint } from './redis/global-stats.ts';
 
 export const MAX_BATCH_EVENTS = 500;
 /** The default REDIS_CALL_DEADLINE_MS. */

@@ -5,6 +5,8 @@ import { ApiError, graphql, secondsLeft, tokenStore, watchOnlineCount } from './
 import { clearChart, dayStart, datesEndingAt, drawChart } from './charts.js';
 
 const PAGE_SIZE = 20;
+/** The players list reads at most this many online ids (then says it shows only these). */
+const MAX_LISTED = 20_000;
 const OVERVIEW_REFRESH_MS = 60_000;
 const PLAYER_REFRESH_MS = 10_000;
 const LIST_REFRESH_MIN_MS = 500;
@@ -347,6 +349,7 @@ function overviewView() {
 function playersView() {
   document.title = 'Players — Player Activity console';
   let ids = [];
+  let truncated = false;
   let page = 0;
   const search = h('input', {
     type: 'search',
@@ -387,7 +390,7 @@ function playersView() {
     const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
     page = Math.min(Math.max(0, page), pages - 1);
     const shown = matching.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
-    summary.textContent = `${number(ids.length)} online${filter ? `, ${number(matching.length)} matching` : ''}`;
+    summary.textContent = `${truncated ? 'the first ' : ''}${number(ids.length)} online${filter ? `, ${number(matching.length)} matching` : ''}`;
     pageLabel.textContent = matching.length ? `${page * PAGE_SIZE + 1}–${page * PAGE_SIZE + shown.length} of ${number(matching.length)}` : '';
     previous.disabled = page === 0;
     next.disabled = page >= pages - 1;
@@ -431,8 +434,19 @@ function playersView() {
   let lastLoad = 0;
   let throttle;
   const load = async () => {
-    const data = await graphql('query ConsoleOnlinePlayers { onlinePlayerIds }');
-    ids = [...data.onlinePlayerIds].sort();
+    // The online set a page at a time (SSCAN pages may repeat an id), up to MAX_LISTED ids.
+    const seen = new Set();
+    let after = null;
+    do {
+      const data = await graphql(
+        'query ConsoleOnlinePlayers($after: String) { onlinePlayerIds(first: 1000, after: $after) { playerIds nextCursor } }',
+        { after },
+      );
+      for (const id of data.onlinePlayerIds.playerIds) seen.add(id);
+      after = data.onlinePlayerIds.nextCursor;
+    } while (after && seen.size < MAX_LISTED);
+    truncated = after !== null;
+    ids = [...seen].sort();
     render();
   };
   const reload = () => {

@@ -1,5 +1,10 @@
-import type { GlobalDailyStats, OnlineCountPoint } from '../activity/store.ts';
+import { DEFAULT_HISTORY_MS, MAX_HISTORY_MS, type GlobalDailyStats, type OnlineCountPoint } from '../activity/store.ts';
+import { checkDate } from '../activity/validation.ts';
 import { builder } from './builder.ts';
+import { fieldRules } from './field-rules.ts';
+
+const MINUTE_MS = 60_000;
+const asTime = (value: unknown) => (value instanceof Date ? value.getTime() : null);
 
 /** Game-wide numbers are for the game's operators: admins and game servers, never players. */
 const operators = { admin: true, service: true };
@@ -35,6 +40,11 @@ builder.queryField('globalDailyStats', (t) =>
     type: GlobalDailyStatsRef,
     description: 'Game-wide numbers of one UTC day; zeroed when nothing was recorded (not for player tokens).',
     args: { date: t.arg({ type: 'Date', description: "Today's UTC date when left out." }) },
+    extensions: fieldRules({
+      validate: ({ date }) => {
+        if (date != null) checkDate(date as string);
+      },
+    }),
     authScopes: operators,
     resolve: (_root, { date }, { store }) => store.getGlobalDailyStats(date),
   }),
@@ -49,6 +59,16 @@ builder.queryField('onlineCountHistory', (t) =>
       from: t.arg({ type: 'DateTime', description: '24 hours before `to` when left out.' }),
       to: t.arg({ type: 'DateTime', description: 'Now when left out; at most 48 hours after `from`.' }),
     },
+    // It reads no events or ids (a few per-day hashes): its answer is bounded by the 48 h limit.
+    extensions: fieldRules({
+      listSize: ({ from, to }) => {
+        const start = asTime(from);
+        const end = asTime(to);
+        if (start === null && end === null) return DEFAULT_HISTORY_MS / MINUTE_MS + 1;
+        if (start === null || end === null || end <= start) return MAX_HISTORY_MS / MINUTE_MS + 1;
+        return Math.min(end - start, MAX_HISTORY_MS) / MINUTE_MS + 1;
+      },
+    }),
     authScopes: operators,
     resolve: (_root, { from, to }, { store }) => store.getOnlineCountHistory(from, to),
   }),
