@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -33,6 +33,8 @@ export interface App {
   readonly logger: Logger;
   /** Connects to Redis and listens; resolves with the GraphQL endpoint's URL. */
   start(port?: number, host?: string): Promise<string>;
+  /** Base URL of /health, /ready and /metrics once started (OPS_PORT, or the public port). */
+  opsUrl(): string;
   /**
    * Graceful stop: refuses new connections and reports not ready, completes
    * every subscription (SSE and WebSocket), lets requests in flight finish
@@ -55,6 +57,10 @@ export function createApp(
 
   const store = new ActivityStore(redis, clock, {
     keys: config.redis.clusterNodes ? clusterKeys : standaloneKeys,
+    replicaAcks:
+      config.redis.waitReplicas > 0
+        ? { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs }
+        : undefined,
     onUnavailable: () => metrics.redisFailures.inc({ connection: 'commands' }),
   });
   // Every publish happens inside the Lua scripts (atomically with the set
@@ -122,20 +128,33 @@ export function createApp(
 
   let accepting = true;
   const opsRoutes = createOpsRoutes({ redis, subscriber, registry: metrics.registry, accepting: () => accepting });
-  const server: Server = createServer((req, res) => {
+  const serveOps = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     opsRoutes(req, res).then(
       (handled) => {
-        if (!handled) void yoga(req, res);
+        if (!handled) next();
       },
       (error: unknown) => {
         logger.error({ err: error }, 'ops route failed');
         if (!res.headersSent) res.writeHead(500).end();
       },
     );
+  };
+  // With OPS_PORT the operators' endpoints get a listener of their own (an
+  // internal address a load balancer's probes and Prometheus reach) and the
+  // public port serves GraphQL only.
+  const opsServer: Server | null = config.ops
+    ? createServer((req, res) => serveOps(req, res, () => res.writeHead(404).end()))
+    : null;
+  const server: Server = opsServer
+    ? createServer((req, res) => void yoga(req, res))
+    : createServer((req, res) => serveOps(req, res, () => void yoga(req, res)));
+  const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, {
+    maxMessageBytes: config.limits.maxRequestBytes,
+    keepAliveMs: config.wsKeepAliveSeconds * 1000,
   });
-  const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, config.limits.maxRequestBytes);
 
   let started = false;
+  let opsUrl = '';
   return {
     yoga,
     store,
@@ -147,18 +166,23 @@ export function createApp(
       await Promise.all([connectRedis(redis, config.redis), connectRedis(subscriber, config.redis)]);
       await onlineCount.start();
       reaper.start();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      started = true;
-      const address = server.address() as AddressInfo;
-      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-      return `http://${shownHost}:${address.port}${GRAPHQL_PATH}`;
+      try {
+        const publicPort = await listen(server, port, host);
+        const opsPort = opsServer && config.ops ? await listen(opsServer, config.ops.port, config.ops.host) : publicPort;
+        started = true;
+        opsUrl = `http://${shownHost(opsServer && config.ops ? config.ops.host : host)}:${opsPort}`;
+        return `http://${shownHost(host)}:${publicPort}${GRAPHQL_PATH}`;
+      } catch (error) {
+        // Redis is connected and the reaper runs: undo that before failing.
+        server.close();
+        opsServer?.close();
+        await reaper.stop();
+        onlineCount.stop();
+        await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
+        throw error;
+      }
     },
+    opsUrl: () => opsUrl,
     metrics,
     logger,
     async stop() {
@@ -180,11 +204,44 @@ export function createApp(
         await closed;
         clearInterval(sweep);
         clearTimeout(grace);
+        // The ops listener closes last: until then /ready says "not ready".
+        if (opsServer) {
+          const opsClosed = new Promise<void>((resolve) => opsServer.close(() => resolve()));
+          opsServer.closeAllConnections();
+          await opsClosed;
+        }
       }
       onlineCount.stop();
       await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
     },
   };
 }
+
+/** Listens; a port in use (or any listen error) becomes one clear line. */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `Port ${port} on ${host} is already in use: stop what listens there or choose another port (PORT / OPS_PORT)`
+            : error.code === 'EACCES'
+              ? `Not allowed to listen on ${where} (ports below 1024 need privileges): choose another port`
+              : `Cannot listen on ${where}: ${error.message}`,
+          { cause: error },
+        ),
+      );
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+const shownHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

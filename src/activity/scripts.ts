@@ -21,6 +21,33 @@ export interface Script {
   queue(pipeline: ChainableCommander, keys: readonly string[], args: ScriptArgs): void;
 }
 
+/**
+ * Opt-in durability (REDIS_WAIT_REPLICAS): a script's writes count as done
+ * only once `replicas` replicas hold them (WAIT, on the same connection and
+ * so the same master). Otherwise the call fails, though the master may keep
+ * the write: a failover can lose only what was never acknowledged.
+ */
+export interface ReplicaAcks {
+  replicas: number;
+  timeoutMs: number;
+}
+
+/** Fewer replicas than asked for acknowledged a write in time. */
+export class ReplicaAckError extends Error {
+  override name = 'ReplicaAckError';
+}
+
+/** Queues WAIT after the writes in a pipeline; the returned check takes WAIT's result. */
+export function queueReplicaWait(pipeline: ChainableCommander, acks: ReplicaAcks) {
+  pipeline.call('WAIT', acks.replicas, acks.timeoutMs);
+  return ([error, acked]: [Error | null, unknown]): void => {
+    if (error) throw error;
+    if (typeof acked !== 'number' || acked < acks.replicas) {
+      throw new ReplicaAckError(`${String(acked)} of ${acks.replicas} replicas acknowledged the write in ${acks.timeoutMs} ms`);
+    }
+  };
+}
+
 export interface ActivityScripts {
   login: Script;
   activity: Script;
@@ -41,7 +68,11 @@ const readScript = (name: string) => readFileSync(new URL(`./scripts/${name}.lua
  * on a single server only (5 keys; 3 on a cluster). Key counts are fixed per
  * client so ioredis can route (and auto-pipeline) each call by its first key.
  */
-export function defineActivityScripts(redis: RedisClient, playerKeyCount: 3 | 5): ActivityScripts {
+export function defineActivityScripts(
+  redis: RedisClient,
+  playerKeyCount: 3 | 5,
+  acks?: ReplicaAcks,
+): ActivityScripts {
   const onlineLib = readScript('online-lib');
   const lib = `${onlineLib}\n${readScript('lib')}`;
   const define = (name: string, lua: string, numberOfKeys: number): Script => {
@@ -54,7 +85,17 @@ export function defineActivityScripts(redis: RedisClient, playerKeyCount: 3 | 5)
       return command;
     };
     return {
-      run: (keys, args) => commandOf(redis).call(redis, ...keys, ...args) as Promise<unknown>,
+      run: async (keys, args) => {
+        if (!acks) return commandOf(redis).call(redis, ...keys, ...args) as Promise<unknown>;
+        const pipeline = redis.pipeline();
+        commandOf(pipeline).call(pipeline, ...keys, ...args);
+        const check = queueReplicaWait(pipeline, acks);
+        const [ran, waited] = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+        if (!ran || !waited) throw new Error('the pipeline returned no replies');
+        if (ran[0]) throw ran[0];
+        check(waited);
+        return ran[1];
+      },
       queue: (pipeline, keys, args) => void commandOf(pipeline).call(pipeline, ...keys, ...args),
     };
   };

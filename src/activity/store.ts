@@ -15,7 +15,7 @@ import {
   type PlayerSession,
   type PlayerSummary,
 } from './records.ts';
-import { defineActivityScripts, type ActivityScripts, type Script, type ScriptCall } from './scripts.ts';
+import { defineActivityScripts, queueReplicaWait, type ActivityScripts, type ReplicaAcks, type Script, type ScriptCall } from './scripts.ts';
 import { epochMicros, toStoredTimestamp, utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
@@ -69,7 +69,7 @@ const isScriptFailure = (error: unknown) =>
   error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message);
 
 // Replies that mean "Redis cannot serve right now" rather than "this call is wrong".
-const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS)\b/;
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS|MOVED|ASK)\b/;
 
 /**
  * The Redis layer: key names, TTLs, JSON shapes and the atomic scripts.
@@ -80,6 +80,8 @@ export interface StoreOptions {
   keys?: KeyScheme;
   /** Called for every call that failed because Redis was unusable. */
   onUnavailable?: (error: unknown) => void;
+  /** Writes wait for replicas' acknowledgement (REDIS_WAIT_REPLICAS). */
+  replicaAcks?: ReplicaAcks | undefined;
 }
 
 export class ActivityStore {
@@ -89,10 +91,13 @@ export class ActivityStore {
   readonly #keys: KeyScheme;
   readonly #onUnavailable: (error: unknown) => void;
 
-  constructor(redis: RedisClient, clock: Clock, { keys = standaloneKeys, onUnavailable }: StoreOptions = {}) {
+  readonly #replicaAcks: ReplicaAcks | undefined;
+
+  constructor(redis: RedisClient, clock: Clock, { keys = standaloneKeys, onUnavailable, replicaAcks }: StoreOptions = {}) {
     this.#redis = redis;
     this.#clock = clock;
-    this.#scripts = defineActivityScripts(redis, keys.cluster ? 3 : 5);
+    this.#replicaAcks = replicaAcks;
+    this.#scripts = defineActivityScripts(redis, keys.cluster ? 3 : 5, replicaAcks);
     this.#keys = keys;
     this.#onUnavailable = onUnavailable ?? (() => {});
   }
@@ -295,7 +300,9 @@ export class ActivityStore {
         [...groups.values()].map(async (indexes) => {
           const pipeline = this.#redis.pipeline();
           for (const index of indexes) script.queue(pipeline, calls[index]!.keys, calls[index]!.args);
+          const checkAcks = this.#replicaAcks && queueReplicaWait(pipeline, this.#replicaAcks);
           const results = (await pipeline.exec()) ?? [];
+          if (checkAcks) checkAcks(results.pop() as [Error | null, unknown]);
           results.forEach(([error, reply], position) => {
             if (error && !(settle && isScriptFailure(error))) throw error;
             replies[indexes[position]!] = error ?? reply;

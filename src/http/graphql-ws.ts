@@ -29,10 +29,23 @@ export function serveGraphQLOverWebSocket(
   server: Server,
   path: string,
   yoga: YogaServerInstance<ServerContext, GraphQLContext>,
-  maxMessageBytes: number,
+  {
+    maxMessageBytes,
+    keepAliveMs,
+  }: {
+    maxMessageBytes: number;
+    /**
+     * Pings every socket this often; one that has not answered the previous
+     * ping is closed. Keeps quiet subscriptions alive through proxies and
+     * load balancers with idle timeouts, and finds dead peers. 0: no pings.
+     */
+    keepAliveMs: number;
+  },
 ): GraphQLWebSocket {
   // The same size limit as HTTP bodies (ws' default is 100 MiB); over it, close 1009.
   const wsServer = new WebSocketServer({ server, path, maxPayload: maxMessageBytes });
+  // ws re-emits the HTTP server's errors (a port in use…); whoever listens reports those.
+  wsServer.on('error', () => {});
   const connections = new Set<{ subscriptions: Record<string, unknown> }>();
   const handle = useServer(
     {
@@ -69,6 +82,7 @@ export function serveGraphQLOverWebSocket(
       },
     },
     wsServer,
+    keepAliveMs,
   );
   return {
     // graphql-ws forgets an operation only once its `complete` has been sent.
