@@ -53,6 +53,15 @@ export class LocalRedisServer {
     await exited;
   }
 
+  /** Freezes the process (SIGSTOP): a server that hangs with its connections open, until resume(). */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   /** Starts it again on the same port (empty: it keeps nothing on disk). */
   async restart(extraArgs: readonly string[] = this.#extraArgs): Promise<void> {
     await this.kill();

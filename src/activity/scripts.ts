@@ -37,10 +37,22 @@ export class ReplicaAckError extends Error {
   override name = 'ReplicaAckError';
 }
 
-/** Queues WAIT after the writes in a pipeline; the returned check takes WAIT's result. */
-export function queueReplicaWait(pipeline: ChainableCommander, acks: ReplicaAcks) {
+/**
+ * Queues WAIT after the writes in a pipeline. The returned check takes the
+ * pipeline's results, removes WAIT's and throws unless enough replicas
+ * acknowledged. ioredis follows a MOVED only when every command of a
+ * pipeline got it, never with the keyless WAIT among them: after a failover
+ * the check has the slot map refreshed, and the call fails unavailable.
+ */
+export function queueReplicaWait(redis: RedisClient, pipeline: ChainableCommander, acks: ReplicaAcks) {
   pipeline.call('WAIT', acks.replicas, acks.timeoutMs);
-  return ([error, acked]: [Error | null, unknown]): void => {
+  return (results: [Error | null, unknown][]): void => {
+    const [error, acked] = results.pop() ?? [new Error('the pipeline returned no WAIT reply'), 0];
+    const moved = results.find(([failure]) => failure && /^(MOVED|ASK) /.test(failure.message));
+    if (moved) {
+      if ('refreshSlotsCache' in redis) redis.refreshSlotsCache();
+      throw moved[0];
+    }
     if (error) throw error;
     if (typeof acked !== 'number' || acked < acks.replicas) {
       throw new ReplicaAckError(`${String(acked)} of ${acks.replicas} replicas acknowledged the write in ${acks.timeoutMs} ms`);
@@ -89,12 +101,12 @@ export function defineActivityScripts(
         if (!acks) return commandOf(redis).call(redis, ...keys, ...args) as Promise<unknown>;
         const pipeline = redis.pipeline();
         commandOf(pipeline).call(pipeline, ...keys, ...args);
-        const check = queueReplicaWait(pipeline, acks);
-        const [ran, waited] = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
-        if (!ran || !waited) throw new Error('the pipeline returned no replies');
-        if (ran[0]) throw ran[0];
-        check(waited);
-        return ran[1];
+        const check = queueReplicaWait(redis, pipeline, acks);
+        const results = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
+        check(results);
+        const [error, reply] = results[0] ?? [new Error('the pipeline returned no reply'), null];
+        if (error) throw error;
+        return reply;
       },
       queue: (pipeline, keys, args) => void commandOf(pipeline).call(pipeline, ...keys, ...args),
     };

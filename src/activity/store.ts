@@ -300,9 +300,9 @@ export class ActivityStore {
         [...groups.values()].map(async (indexes) => {
           const pipeline = this.#redis.pipeline();
           for (const index of indexes) script.queue(pipeline, calls[index]!.keys, calls[index]!.args);
-          const checkAcks = this.#replicaAcks && queueReplicaWait(pipeline, this.#replicaAcks);
+          const checkAcks = this.#replicaAcks && queueReplicaWait(this.#redis, pipeline, this.#replicaAcks);
           const results = (await pipeline.exec()) ?? [];
-          if (checkAcks) checkAcks(results.pop() as [Error | null, unknown]);
+          if (checkAcks) checkAcks(results);
           results.forEach(([error, reply], position) => {
             if (error && !(settle && isScriptFailure(error))) throw error;
             replies[indexes[position]!] = error ?? reply;
