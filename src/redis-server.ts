@@ -14,20 +14,29 @@ export class LocalRedisServer {
   readonly url: string;
   readonly #binary: string;
   readonly #extraArgs: readonly string[];
+  readonly #tls: LocalRedisTls | undefined;
   #process: ChildProcess | null = null;
 
-  private constructor(port: number, binary: string, extraArgs: readonly string[]) {
+  private constructor(port: number, binary: string, extraArgs: readonly string[], tls?: LocalRedisTls) {
     this.port = port;
-    this.url = `redis://127.0.0.1:${port}`;
+    this.url = `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
     this.#binary = binary;
     this.#extraArgs = extraArgs;
+    this.#tls = tls;
   }
 
-  /** `extraArgs` are redis-server options, e.g. ['--enable-debug-command', 'local']; restart() reuses them. */
-  static async start(binary = 'redis-server', extraArgs: readonly string[] = []): Promise<LocalRedisServer> {
+  /**
+   * `extraArgs` are redis-server options, e.g. ['--enable-debug-command', 'local']; restart() reuses them.
+   * With `tls` the port speaks TLS only (url is rediss://).
+   */
+  static async start(
+    binary = 'redis-server',
+    extraArgs: readonly string[] = [],
+    { tls }: { tls?: LocalRedisTls } = {},
+  ): Promise<LocalRedisServer> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new LocalRedisServer(await freePort(), binary, extraArgs);
+      const server = new LocalRedisServer(await freePort(), binary, extraArgs, tls);
       try {
         await server.#spawn();
         return server;
@@ -76,7 +85,10 @@ export class LocalRedisServer {
     const child = spawn(
       this.#binary,
       [
-        '--port', String(this.port),
+        ...(this.#tls
+          ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', this.#tls.certFile,
+             '--tls-key-file', this.#tls.keyFile, '--tls-ca-cert-file', this.#tls.caFile, '--tls-auth-clients', 'no']
+          : ['--port', String(this.port)]),
         '--bind', '127.0.0.1',
         '--save', '',
         '--appendonly', 'no',
@@ -109,6 +121,13 @@ export class LocalRedisServer {
     child.once('exit', () => process.off('exit', killOnExit));
     this.#process = child;
   }
+}
+
+/** PEM files of a TLS-only local server; clients need not present a certificate. */
+export interface LocalRedisTls {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
 }
 
 export async function freePort(): Promise<number> {

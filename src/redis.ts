@@ -140,14 +140,24 @@ export async function connectRedis(
   client: RedisClient,
   settings: Pick<RedisSettings, 'url' | 'clusterNodes'>,
 ): Promise<void> {
+  // connect() rejects with "Connection is closed"; the cause (a TLS
+  // certificate, WRONGPASS, ECONNREFUSED…) came as an 'error' event first.
+  let cause: Error | undefined;
+  const remember = (error: Error) => {
+    cause = (error as Error & { lastNodeError?: Error }).lastNodeError ?? error;
+  };
+  client.on('error', remember);
+  client.on('node error', remember);
   try {
     await client.connect();
   } catch (error) {
     client.disconnect();
     const where = `${describeRedis(settings)} (set ${settings.clusterNodes ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL'})`;
-    throw new Error(`Cannot reach ${where}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const reason = [...new Set([(error as Error).message, cause?.message].filter(Boolean))].join(': ');
+    throw new Error(`Cannot reach ${where}: ${reason}`, { cause: cause ?? error });
+  } finally {
+    client.off('error', remember);
+    client.off('node error', remember);
   }
 }
 
