@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { Redis } from 'ioredis';
@@ -180,6 +180,29 @@ async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * Why a Redis tool cannot be used, in one line, or null when it can:
+ * missing from the PATH, or older than `minMajor` (the tests need Redis 7
+ * for `--enable-debug-command` and ACL selectors; redis-cli builds clusters).
+ */
+export function redisToolProblem(tool: string, minMajor = 7): string | null {
+  let printed: string;
+  try {
+    printed = execFileSync(tool, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 });
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `${tool} is not on the PATH: install Redis ${minMajor} or later (Debian/Ubuntu: apt-get install redis-server)`
+      : `${tool} --version failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+  // "Redis server v=7.0.15 sha=…" / "redis-cli 7.0.15"
+  const version = /(?:v=|redis-cli )(\d+)\.(\d+)\.(\d+)/.exec(printed);
+  if (!version) return `cannot tell the version of ${tool} from: ${printed.trim().slice(0, 100)}`;
+  if (Number(version[1]) < minMajor) {
+    return `${tool} ${version.slice(1).join('.')} is too old: Redis ${minMajor} or later is needed (Debian 12: apt-get install redis-server)`;
+  }
+  return null;
+}
+
 export interface ResolveRedisOptions {
   warn: (message: string) => void;
   /** The redis-server binary to fall back on. */
@@ -195,6 +218,8 @@ export async function resolveRedis(
   { warn, binary = 'redis-server' }: ResolveRedisOptions,
 ): Promise<{ config: Config; localRedis?: LocalRedisServer }> {
   if (config.redis.explicit || (await redisAnswers(config.redis.url))) return { config };
+  const problem = redisToolProblem(binary, 6);
+  if (problem) throw new Error(`No Redis answered at ${config.redis.url}, and ${problem}. Set REDIS_URL to a reachable Redis instead.`);
   let localRedis: LocalRedisServer;
   try {
     localRedis = await LocalRedisServer.start(binary);

@@ -43,9 +43,17 @@ export function serveGraphQLOverWebSocket(
   },
 ): GraphQLWebSocket {
   // The same size limit as HTTP bodies (ws' default is 100 MiB); over it, close 1009.
-  const wsServer = new WebSocketServer({ server, path, maxPayload: maxMessageBytes });
-  // ws re-emits the HTTP server's errors (a port in use…); whoever listens reports those.
-  wsServer.on('error', () => {});
+  // noServer: a WebSocketServer given the HTTP server re-emits that server's
+  // errors (a port in use…), which graphql-ws then prints with a stack trace;
+  // listen errors belong to whoever listens. Upgrades are routed here.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  server.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+  });
   const connections = new Set<{ subscriptions: Record<string, unknown> }>();
   const handle = useServer(
     {
