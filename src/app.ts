@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import type { GraphQLContext } from './context.ts';
 import { serveGraphQLOverWebSocket, type ServerContext } from './http/graphql-ws.ts';
 import { createOpsRoutes } from './http/ops-routes.ts';
+import { useNoProxyBufferingForSSE } from './http/sse-buffering.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
 import { useRequestLog } from './observability/request-log.ts';
@@ -117,7 +118,13 @@ export function createApp(
     // isDev off whatever NODE_ENV says: causes go to the log, never to the caller.
     maskedErrors: { maskError, isDev: false },
     maxRequestBodySize: config.limits.maxRequestBytes,
-    plugins: [useRequestLog(logger), metrics.plugin(), useInputErrorCodes(), ...protectionPlugins(config, clock)],
+    plugins: [
+      useRequestLog(logger),
+      metrics.plugin(),
+      useInputErrorCodes(),
+      ...protectionPlugins(config, clock),
+      useNoProxyBufferingForSSE(),
+    ],
     logging: {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),

@@ -169,6 +169,32 @@ describe('OPS_PORT and WebSocket keep-alive', () => {
     for (const path of ['/ready', '/metrics']) expect((await fetch(`${publicBase}${path}`)).status).toBe(404);
   });
 
+  it('tells proxies not to buffer SSE subscriptions', async () => {
+    const controller = new AbortController();
+    const response = await fetch(service.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${await service.token({ role: 'admin' })}`,
+      },
+      body: JSON.stringify({ query: 'subscription { onlinePlayerCount }' }),
+      signal: controller.signal,
+    });
+    try {
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(response.headers.get('x-accel-buffering')).toBe('no');
+    } finally {
+      controller.abort();
+    }
+    const plain = await fetch(service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await service.token({ role: 'admin' })}` },
+      body: JSON.stringify({ query: '{ onlinePlayerCount }' }),
+    });
+    expect(plain.headers.get('x-accel-buffering')).toBeNull();
+  });
+
   it('pings WebSocket clients, and a client that answers stays connected', async () => {
     const socket = new WebSocket(service.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     let pings = 0;
