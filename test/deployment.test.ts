@@ -1,13 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { freePort, LocalRedisServer } from '../src/redis-server.ts';
+import { freePort, LocalRedisServer, redisToolProblem } from '../src/redis-server.ts';
 import { startTestService, TEST_JWT_SECRET, type TestService } from './support/harness.ts';
 import { MAIN_COMMAND, startMain } from './support/main-process.ts';
 
@@ -43,6 +43,29 @@ describe('the commands people and machines run', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(read('compose.yaml')).toMatch(/api-2:/);
+  });
+
+  it('the sources import only production dependencies (the image installs no dev ones)', () => {
+    const manifest = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const sources = readdirSync(new URL('src/', root), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const imported = new Set<string>();
+    for (const file of sources) {
+      for (const [, specifier] of read(`src/${file}`).matchAll(/^import (?!type )[^;]*? from '([^.'][^']*)';/gm)) {
+        if (specifier!.startsWith('node:')) continue;
+        imported.add(specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!);
+      }
+    }
+    expect(imported.size).toBeGreaterThan(10);
+    expect([...imported].filter((name) => !(name in manifest.dependencies))).toEqual([]);
+  });
+
+  it('names a missing or too old redis-server in one line', () => {
+    const fake = join(devDir, 'redis-server-6');
+    writeFileSync(fake, '#!/bin/sh\necho "Redis server v=6.2.1 sha=00000000:0 malloc=libc bits=64"\n', { mode: 0o755 });
+    expect(redisToolProblem(fake)).toBe(`${fake} 6.2.1 is too old: Redis 7 or later is needed (Debian 12: apt-get install redis-server)`);
+    expect(redisToolProblem('no-such-redis-server')).toMatch(/^no-such-redis-server is not on the PATH: install Redis 7 or later/);
+    expect(redisToolProblem('redis-server')).toBeNull();
+    expect(redisToolProblem('redis-cli')).toBeNull();
   });
 
   it('npm start execs the same command (no shell left between npm and node)', () => {
