@@ -82,7 +82,7 @@ describe('the commands people and machines run', () => {
     expect(ci).toMatch(/^\.\/npmw test$/m);
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s to the process `./npmw start` started shuts down gracefully, leaving no orphan', async (signal) => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s to the process `./npmw start` started shuts down gracefully, leaving no orphan', { timeout: 45_000 }, async (signal) => {
     const port = await freePort();
     const npm = spawn('./npmw', ['start'], {
       cwd: root,
@@ -94,7 +94,7 @@ describe('the commands people and machines run', () => {
     npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = once(npm, 'exit');
     try {
-      await expect.poll(() => output, { timeout: 15_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
+      await expect.poll(() => output, { timeout: 30_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
       const service = descendants(npm.pid!).find((pid) => commandLine(pid).includes('src/main.ts'));
       expect(service, 'the node process under npm').toBeDefined();
       npm.kill(signal);
