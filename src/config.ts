@@ -28,7 +28,7 @@ const environment = z.object({
     .optional(),
   REDIS_TLS_CA_FILE: z.string().min(1).optional(),
   REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
-  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_MAX_RECONNECT_DELAY_MS: z.coerce.number().int().positive().default(1000),
@@ -118,6 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (e.REDIS_WAIT_REPLICAS > 0 && e.REDIS_WAIT_TIMEOUT_MS >= e.REDIS_COMMAND_TIMEOUT_MS) {
+    throw new Error(
+      `Invalid configuration:\n  REDIS_WAIT_TIMEOUT_MS: must be below REDIS_COMMAND_TIMEOUT_MS (${e.REDIS_COMMAND_TIMEOUT_MS}), or the command times out before WAIT answers`,
+    );
+  }
   if (e.OPS_HOST !== undefined && e.OPS_PORT === undefined) {
     throw new Error('Invalid configuration:\n  OPS_HOST: set OPS_PORT too (OPS_HOST alone has no port to serve on)');
   }

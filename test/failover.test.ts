@@ -68,7 +68,9 @@ interface Outcome {
 async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome> {
   const { cluster, run } = await startService(env);
   const players = Array.from({ length: PLAYERS }, (_, index) => `failover-${index}`);
-  for (const playerId of players) expect((await run(TrackLogin, { playerId })).errors).toBeUndefined();
+  for (const playerId of players) {
+    await expect.poll(async () => (await run(TrackLogin, { playerId })).errors, { timeout: 20_000 }).toBeUndefined();
+  }
   const { master: victim, replica: heir } = await cluster.ownerOf(clusterKeys.player(players[0]!).session);
   const onVictim = new Set<string>();
   for (const playerId of players) {
@@ -98,7 +100,7 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
   };
   const writers = Array.from({ length: WRITERS }, (_, offset) => writer(offset));
   try {
-    await waitFor(() => [...acked.values()].reduce((a, b) => a + b, 0) >= 200, 10_000, 'writes before the kill');
+    await waitFor(() => [...acked.values()].reduce((a, b) => a + b, 0) >= 200, 30_000, 'writes before the kill');
     killedAt = Date.now();
     await victim.kill();
     // As a supervisor would, bring the dead node back, once its replica has
@@ -114,7 +116,7 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
     await waitFor(() => healedAt > 0, 20_000, 'writes to the killed master’s slots to succeed again');
     // A little more traffic on the new master, then stop.
     const after = [...acked.values()].reduce((a, b) => a + b, 0);
-    await waitFor(() => [...acked.values()].reduce((a, b) => a + b, 0) >= after + 100, 10_000, 'writes after the failover');
+    await waitFor(() => [...acked.values()].reduce((a, b) => a + b, 0) >= after + 100, 30_000, 'writes after the failover');
   } finally {
     stopping = true;
     await Promise.all(writers);
@@ -122,8 +124,9 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
 
   let lost = 0;
   for (const playerId of players) {
-    const { data, errors } = await run(PlayerSession, { playerId });
-    expect(errors).toBeUndefined();
+    let read = await run(PlayerSession, { playerId });
+    await expect.poll(async () => (read = await run(PlayerSession, { playerId })).errors, { timeout: 20_000 }).toBeUndefined();
+    const { data } = read;
     // A call that failed may still have been applied (stored > acked); only a shortfall is a loss.
     lost += Math.max(0, acked.get(playerId)! - (data?.playerSession?.actionsCount ?? 0));
   }
@@ -159,20 +162,26 @@ describe('failover of a Redis Cluster master (3 masters + 3 replicas, ACL user)'
     expect([...outcome.errorCodes]).toEqual(['SERVICE_UNAVAILABLE']);
     // Bounded by the command and connect timeouts: nothing waits for the failover.
     expect(outcome.slowestCallMs).toBeLessThan(5_000);
-    expect(outcome.lost).toBeGreaterThanOrEqual(0);
-  }, 60_000);
+    // The loss is counted over writes on both sides of the kill (printed above; see README).
+    expect(outcome.acknowledged).toBeGreaterThanOrEqual(300);
+  }, 90_000);
 
   it('with REDIS_WAIT_REPLICAS=1 loses no acknowledged write', async () => {
     const outcome = await killMasterUnderLoad({ REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '300' });
     expect([...outcome.errorCodes]).toEqual(['SERVICE_UNAVAILABLE']);
     expect(outcome.slowestCallMs).toBeLessThan(5_000);
     expect(outcome.lost).toBe(0);
-  }, 60_000);
+  }, 90_000);
 
   it('with REDIS_WAIT_REPLICAS=1 refuses a write no replica took, and accepts it once one does', async () => {
-    const { cluster, run } = await startService({ REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '200' });
+    // Timeouts with room for a busy machine: a replica that is merely slow must not look stalled.
+    const { cluster, run } = await startService({
+      REDIS_WAIT_REPLICAS: '1',
+      REDIS_WAIT_TIMEOUT_MS: '2000',
+      REDIS_COMMAND_TIMEOUT_MS: '3000',
+    });
     const playerId = 'stalled-replica';
-    expect((await run(TrackLogin, { playerId })).errors).toBeUndefined();
+    await expect.poll(async () => (await run(TrackLogin, { playerId })).errors, { timeout: 20_000 }).toBeUndefined();
     const { replica } = await cluster.ownerOf(clusterKeys.player(playerId).session);
     replica.pause();
     try {
@@ -180,6 +189,8 @@ describe('failover of a Redis Cluster master (3 masters + 3 replicas, ACL user)'
     } finally {
       replica.resume();
     }
-    expect((await run(TrackActivity, { playerId, eventType: 'DOCK' })).errors).toBeUndefined();
-  }, 60_000);
+    await expect
+      .poll(async () => (await run(TrackActivity, { playerId, eventType: 'DOCK' })).errors, { timeout: 20_000 })
+      .toBeUndefined();
+  }, 90_000);
 });

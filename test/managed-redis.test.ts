@@ -93,6 +93,16 @@ describe('a TLS Redis with an ACL user (rediss://user:password@host)', () => {
   });
 });
 
+describe('REDIS_WAIT_REPLICAS', () => {
+  it('needs a WAIT timeout below the command timeout, or the command would time out first', () => {
+    expect(() => loadConfig({ REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '1000', REDIS_COMMAND_TIMEOUT_MS: '1000' })).toThrow(
+      /REDIS_WAIT_TIMEOUT_MS: must be below REDIS_COMMAND_TIMEOUT_MS/,
+    );
+    expect(loadConfig({ REDIS_WAIT_REPLICAS: '1' }).redis).toMatchObject({ waitReplicas: 1, waitTimeoutMs: 500 });
+    expect(loadConfig({}).redis.waitReplicas).toBe(0);
+  });
+});
+
 describe('REDIS_CLUSTER_NODES entries', () => {
   it('take host:port, redis:// and rediss:// with credentials', () => {
     expect(parseRedisNode('10.0.0.1:7000')).toEqual({ host: '10.0.0.1', port: 7000, tls: false });
