@@ -2,21 +2,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { clusterKeys, standaloneKeys } from './activity/keys.ts';
 import { OnlineCountFeed } from './activity/presence.ts';
 import { IdleReaper } from './activity/reaper.ts';
 import { ActivityStore } from './activity/store.ts';
 import { AuthenticationError, createTokenVerifier } from './auth.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import type { GraphQLContext } from './context.ts';
-import { serveGraphQLOverWebSocket, type ServerContext } from './http/graphql-ws.ts';
+import type { GraphQLContext, ServerContext } from './context.ts';
+import { serveGraphQLOverWebSocket } from './http/graphql-ws.ts';
 import { createOpsRoutes } from './http/ops-routes.ts';
 import { useNoProxyBufferingForSSE } from './http/sse-buffering.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
 import { useRequestLog } from './observability/request-log.ts';
 import { protectionPlugins } from './protections.ts';
+import { RequestBudget } from './protections/budget.ts';
+import { CostWindowLimiter } from './rate-limit/cost-window.ts';
 import { closeRedis, connectRedis, createRedisClient, type RedisClient } from './redis.ts';
 import { maskError, useInputErrorCodes } from './schema/errors.ts';
 import { schema } from './schema/index.ts';
@@ -56,23 +57,24 @@ export function createApp(
   const redis = createRedisClient(config.redis, 'activity-commands');
   const subscriber = createRedisClient(config.redis, 'activity-subscriber');
 
+  const metrics = new ServiceMetrics({ schema, openSubscriptions: () => onlineCount.openFeeds });
   const store = new ActivityStore(redis, clock, {
-    keys: config.redis.clusterNodes ? clusterKeys : standaloneKeys,
+    callDeadlineMs: config.redis.callDeadlineMs,
     replicaAcks:
       config.redis.waitReplicas > 0
         ? { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs }
         : undefined,
     onUnavailable: () => metrics.redisFailures.inc({ connection: 'commands' }),
   });
+  // A scrape while Redis is away reads nothing (and so counts no failure of its own).
+  metrics.readOnlinePlayersWith(() => (redis.status === 'ready' ? store.getOnlineCount() : null));
   // Every publish happens inside the Lua scripts (atomically with the set
   // change), so the command connection doubles as the publisher.
   const pubsub = new RedisPubSub({ publisher: redis, subscriber });
   const onlineCount = new OnlineCountFeed(store, pubsub, subscriber, redis);
   const tokens = createTokenVerifier(config.auth);
-  const metrics = new ServiceMetrics({
-    onlinePlayers: () => store.getOnlineCount(),
-    openSubscriptions: () => onlineCount.openFeeds,
-  });
+  const rateLimiter =
+    config.limits.mutationsPerMinute > 0 ? new CostWindowLimiter(redis, config.limits.mutationsPerMinute, clock) : undefined;
   const reaper = new IdleReaper(store, config.reaper, {
     onBatch: ({ reaped, ghosts, failed }) => {
       metrics.reapedSessions.inc(reaped);
@@ -101,12 +103,21 @@ export function createApp(
   // connections carry it in their connection_init payload.
   const context = async (initial: ServerContext): Promise<GraphQLContext> => {
     const authorization = initial.request?.headers.get('authorization') ?? initial.connectionParams?.['authorization'];
+    const budget = new RequestBudget(config.limits.maxItemsPerRequest);
     try {
-      const caller = await tokens.callerFrom(typeof authorization === 'string' ? authorization : null);
-      return { store, onlineCount, caller, authError: null };
+      const credentials = await tokens.credentialsFrom(typeof authorization === 'string' ? authorization : null);
+      // One deadline for every Redis call of the request, counted from its start.
+      return {
+        store: store.forCall(),
+        onlineCount,
+        caller: credentials?.caller ?? null,
+        credentialsExpireAt: credentials?.expiresAt ?? null,
+        authError: null,
+        budget,
+      };
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      return { store, onlineCount, caller: null, authError: error.message };
+      return { store: store.forCall(), onlineCount, caller: null, credentialsExpireAt: null, authError: error.message, budget };
     }
   };
 
@@ -118,11 +129,12 @@ export function createApp(
     // isDev off whatever NODE_ENV says: causes go to the log, never to the caller.
     maskedErrors: { maskError, isDev: false },
     maxRequestBodySize: config.limits.maxRequestBytes,
+    cors: (request) => corsFor(config, request.headers.get('origin')),
     plugins: [
       useRequestLog(logger),
       metrics.plugin(),
       useInputErrorCodes(),
-      ...protectionPlugins(config, clock),
+      ...protectionPlugins(config, { rateLimiter }),
       useNoProxyBufferingForSSE(),
     ],
     logging: {
@@ -134,7 +146,13 @@ export function createApp(
   });
 
   let accepting = true;
-  const opsRoutes = createOpsRoutes({ redis, subscriber, registry: metrics.registry, accepting: () => accepting });
+  const opsRoutes = createOpsRoutes({
+    redis,
+    subscriber,
+    registry: metrics.registry,
+    accepting: () => accepting,
+    onMetricsError: (error) => logger.warn({ err: (error as Error).message }, '/metrics failed'),
+  });
   const serveOps = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     opsRoutes(req, res).then(
       (handled) => {
@@ -146,17 +164,42 @@ export function createApp(
       },
     );
   };
+  const { requestTimeoutMs } = config.limits;
+  // Headers and body must both arrive within REQUEST_TIMEOUT_MS (408 otherwise). Node checks
+  // every connectionsCheckingInterval (30 s by default, which would let a slow body stay up to
+  // twice the limit), so check often.
+  const serverOptions = {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(requestTimeoutMs / 10))),
+  };
+  // Node's own check above runs on an interval and has been seen to let a stalled body through under
+  // load; this timer per request makes the deadline exact: a body still incomplete then gets 408.
+  const withBodyDeadline = (req: IncomingMessage, res: ServerResponse) => {
+    const bodyDeadline = setTimeout(() => {
+      if (req.complete) return;
+      if (!res.headersSent) res.writeHead(408, { connection: 'close' }).end();
+      req.socket.destroy();
+    }, requestTimeoutMs).unref();
+    res.once('close', () => clearTimeout(bodyDeadline));
+  };
   // With OPS_PORT the operators' endpoints get a listener of their own (an
   // internal address a load balancer's probes and Prometheus reach) and the
   // public port serves GraphQL only.
   const opsServer: Server | null = config.ops
-    ? createServer((req, res) => serveOps(req, res, () => res.writeHead(404).end()))
+    ? createServer(serverOptions, (req, res) => {
+        withBodyDeadline(req, res);
+        serveOps(req, res, () => res.writeHead(404).end());
+      })
     : null;
-  const server: Server = opsServer
-    ? createServer((req, res) => void yoga(req, res))
-    : createServer((req, res) => serveOps(req, res, () => void yoga(req, res)));
+  const server: Server = createServer(serverOptions, (req, res) => {
+    withBodyDeadline(req, res);
+    if (opsServer) void yoga(req, res);
+    else serveOps(req, res, () => void yoga(req, res));
+  });
   const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, {
     maxMessageBytes: config.limits.maxRequestBytes,
+    maxOperationsPerSocket: config.limits.maxSubscriptionsPerSocket,
     keepAliveMs: config.wsKeepAliveSeconds * 1000,
   });
 
@@ -250,5 +293,27 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 }
 
 const shownHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host);
+
+/** Headers a browser on another origin may use. */
+const CORS_REQUEST_HEADERS = ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'x-request-id'];
+
+/**
+ * Cross-origin callers: the CORS_ORIGINS allowlist; outside production with
+ * no list (a developer's loopback), any origin. Never credentials: callers
+ * authenticate with a bearer header, not cookies.
+ */
+function corsFor(config: Config, origin: string | null) {
+  if (origin === null) return false;
+  const allowed = config.corsOrigins.length > 0 ? config.corsOrigins.includes(origin) : !config.production;
+  if (!allowed) return false;
+  return {
+    origin: [origin],
+    credentials: false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: CORS_REQUEST_HEADERS,
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
+  };
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -42,9 +42,17 @@ const claims = z.discriminatedUnion('role', [
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
+/** A verified caller and when its token expires (ms since the epoch). */
+export interface Credentials {
+  caller: Caller;
+  expiresAt: number;
+}
+
 export interface TokenVerifier {
   /** Verifies an Authorization header value ("Bearer …"); null when there is none. */
   callerFrom(authorization: string | null | undefined): Promise<Caller | null>;
+  /** The same, with the token's expiry (subscriptions end then). */
+  credentialsFrom(authorization: string | null | undefined): Promise<Credentials | null>;
 }
 
 // Verifying a signature on every request is the largest fixed cost of a
@@ -91,29 +99,32 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
     throw lastError;
   };
 
+  const credentialsFrom = async (authorization: string | null | undefined): Promise<Credentials | null> => {
+    if (authorization == null || authorization === '') return null;
+    const token = BEARER.exec(authorization)?.[1];
+    if (!token) throw new AuthenticationError('The Authorization header must be "Bearer <token>"');
+    const known = verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known;
+    let payload: JWTPayload;
+    try {
+      payload = await verify(token);
+    } catch (error) {
+      throw new AuthenticationError(describeTokenError(error));
+    }
+    const parsed = claims.safeParse(payload);
+    if (!parsed.success) {
+      throw new AuthenticationError('The token needs a role (player, service or admin), and a player_id for players');
+    }
+    const c = parsed.data;
+    const caller: Caller =
+      c.role === 'player' ? { role: 'player', subject: c.sub, playerId: c.player_id } : { role: c.role, subject: c.sub };
+    const credentials = { caller, expiresAt: (payload.exp ?? 0) * 1000 };
+    verified.set(token, credentials);
+    return credentials;
+  };
   return {
-    async callerFrom(authorization) {
-      if (authorization == null || authorization === '') return null;
-      const token = BEARER.exec(authorization)?.[1];
-      if (!token) throw new AuthenticationError('The Authorization header must be "Bearer <token>"');
-      const known = verified.get(token);
-      if (known && known.expiresAt > Date.now()) return known.caller;
-      let payload: JWTPayload;
-      try {
-        payload = await verify(token);
-      } catch (error) {
-        throw new AuthenticationError(describeTokenError(error));
-      }
-      const parsed = claims.safeParse(payload);
-      if (!parsed.success) {
-        throw new AuthenticationError('The token needs a role (player, service or admin), and a player_id for players');
-      }
-      const c = parsed.data;
-      const caller: Caller =
-        c.role === 'player' ? { role: 'player', subject: c.sub, playerId: c.player_id } : { role: c.role, subject: c.sub };
-      verified.set(token, { caller, expiresAt: (payload.exp ?? 0) * 1000 });
-      return caller;
-    },
+    credentialsFrom,
+    callerFrom: async (authorization) => (await credentialsFrom(authorization))?.caller ?? null,
   };
 }
 

@@ -4,7 +4,7 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   OPS_HOST: z.string().min(1).optional(),
   OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -30,6 +30,7 @@ const environment = z.object({
   REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
   REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
+  REDIS_CALL_DEADLINE_MS: z.coerce.number().int().positive().max(60_000).optional(),
   REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_MAX_RECONNECT_DELAY_MS: z.coerce.number().int().positive().default(1000),
   GRAPHIQL: z.stringbool().optional(),
@@ -46,6 +47,23 @@ const environment = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  MAX_OPERATION_COST: z.coerce.number().int().positive().default(150_000),
+  MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  MAX_ITEMS_PER_REQUEST: z.coerce.number().int().positive().default(2000),
+  MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(10_000),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(20),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  CORS_ORIGINS: z
+    .string()
+    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^https?:\/\/[^/\s]+$/, 'each origin must be scheme://host[:port], without a path or trailing slash'),
+      ),
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   ACTIVITY_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(1800),
@@ -62,6 +80,7 @@ export function secretWeakness(secret: string): string | null {
 
 export interface Config {
   production: boolean;
+  /** Loopback only, outside production: the development conveniences (random secret, printed tokens, GraphiQL) are safe. */
   host: string;
   port: number;
   /** Where /health, /ready and /metrics are served; unset: on the public port. */
@@ -80,6 +99,8 @@ export interface Config {
     waitReplicas: number;
     waitTimeoutMs: number;
     commandTimeoutMs: number;
+    /** Longest time one request may wait on Redis from its start, queueing included; then SERVICE_UNAVAILABLE. Defaults to the command timeout. */
+    callDeadlineMs: number;
     connectTimeoutMs: number;
     maxReconnectDelayMs: number;
   };
@@ -102,12 +123,29 @@ export interface Config {
     issuer?: string;
     audience?: string;
   };
+  /** Browser origins allowed to call cross-origin; empty means none (outside production: any, without credentials). */
+  corsOrigins: string[];
   limits: {
     maxRequestBytes: number;
-    /** Mutations one caller may send per minute on one instance; 0 means no limit. */
+    /** Writes (one per event or session call) one caller may make per minute, across all instances; 0 means no limit. */
     mutationsPerMinute: number;
+    /** Most worst-case cost of one operation (lists multiplied by their size). */
+    maxOperationCost: number;
+    /** Most bytes of one answer. */
+    maxResponseBytes: number;
+    /** Most items (events, ids) one operation reads from Redis. */
+    maxItemsPerRequest: number;
+    /** Most subscriptions open on this instance (SSE and graphql-ws). */
+    maxSubscriptions: number;
+    /** Most operations open at once on one graphql-ws socket. */
+    maxSubscriptionsPerSocket: number;
+    /** A request's headers and body must arrive within this time. */
+    requestTimeoutMs: number;
   };
 }
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+export const isLoopback = (host: string) => LOOPBACK.test(host);
 
 /** Reads the environment once; throws a message that names every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -131,11 +169,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  JWT_SECRET or JWT_JWKS_URL is required with NODE_ENV=production (callers authenticate with bearer JWTs)',
     );
   }
+  const host = e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
+  if (!production && !isLoopback(host)) {
+    throw new Error(
+      `Invalid configuration:\n  HOST=${host} would serve other machines in development mode (a random JWT secret, tokens in the log, GraphiQL). ` +
+        'Set NODE_ENV=production with JWT_SECRET or JWT_JWKS_URL to serve the network, or leave HOST unset (127.0.0.1) for development.',
+    );
+  }
+  const opsHost = e.OPS_HOST ?? host;
+  if (!production && !isLoopback(opsHost)) {
+    throw new Error(
+      `Invalid configuration:\n  OPS_HOST=${opsHost} would serve other machines in development mode. ` +
+        'Set NODE_ENV=production to serve the network, or leave OPS_HOST unset (the HOST, 127.0.0.1) for development.',
+    );
+  }
   return {
     production,
-    host: e.HOST,
+    host,
     port: e.PORT,
-    ...(e.OPS_PORT !== undefined ? { ops: { host: e.OPS_HOST ?? e.HOST, port: e.OPS_PORT } } : {}),
+    ...(e.OPS_PORT !== undefined ? { ops: { host: opsHost, port: e.OPS_PORT } } : {}),
     wsKeepAliveSeconds: e.WS_KEEPALIVE_SECONDS,
     redis: {
       url: e.REDIS_URL ?? DEFAULT_REDIS_URL,
@@ -145,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       waitReplicas: e.REDIS_WAIT_REPLICAS,
       waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      callDeadlineMs: e.REDIS_CALL_DEADLINE_MS ?? e.REDIS_COMMAND_TIMEOUT_MS,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
       maxReconnectDelayMs: e.REDIS_MAX_RECONNECT_DELAY_MS,
     },
@@ -163,9 +216,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.JWT_ISSUER ? { issuer: e.JWT_ISSUER } : {}),
       ...(e.JWT_AUDIENCE ? { audience: e.JWT_AUDIENCE } : {}),
     },
+    corsOrigins: e.CORS_ORIGINS ?? [],
     limits: {
       maxRequestBytes: e.MAX_REQUEST_BYTES,
       mutationsPerMinute: e.RATE_LIMIT_MUTATIONS_PER_MINUTE,
+      maxOperationCost: e.MAX_OPERATION_COST,
+      maxResponseBytes: e.MAX_RESPONSE_BYTES,
+      maxItemsPerRequest: e.MAX_ITEMS_PER_REQUEST,
+      maxSubscriptions: e.MAX_SUBSCRIPTIONS,
+      maxSubscriptionsPerSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },
   };
 }

@@ -1,17 +1,20 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { getOperationAST, GraphQLError, type ValidationContext } from 'graphql';
+import type { GraphQLError, ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { GraphQLContext } from './context.ts';
-import { ErrorCode } from './schema/errors.ts';
+import { useOperationGate } from './protections/operation-gate.ts';
+import { useSubscriptionLimits } from './protections/subscriptions.ts';
+import { useHiddenSuggestions, useNoIntrospection } from './protections/suggestions.ts';
+import type { CostWindowLimiter } from './rate-limit/cost-window.ts';
 
 /**
  * Limits on what one document may ask for. Generous for every real
  * operation of this API (its deepest selection is 4 levels), fatal to
  * alias floods and absurd nesting; checked before anything runs.
+ * (maxCost is graphql-armor's depth-weighted document cost; the list-aware
+ * cost of an operation is MAX_OPERATION_COST, see operation-gate.ts.)
  */
 export const DOCUMENT_LIMITS = {
   maxDepth: 10,
@@ -31,7 +34,18 @@ const reportAsValidationError = {
   onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
 };
 
-export function protectionPlugins(config: Config, clock: Clock): Plugin<GraphQLContext>[] {
+export interface ProtectionSources {
+  /** The shared write budget; absent when RATE_LIMIT_MUTATIONS_PER_MINUTE is 0. */
+  rateLimiter?: CostWindowLimiter | undefined;
+}
+
+/**
+ * Every protection of the GraphQL layer, in the order they run. Each is a
+ * Yoga/envelop plugin on parse, validate, execute or subscribe, the steps
+ * HTTP, SSE and graphql-ws (src/http/graphql-ws.ts) all go through, so one
+ * list protects every transport.
+ */
+export function protectionPlugins(config: Config, { rateLimiter }: ProtectionSources = {}): Plugin<GraphQLContext>[] {
   const plugins: Plugin<GraphQLContext>[] = [
     // Refuses what a browser sends cross-site without a CORS preflight (GET,
     // form posts) unless it carries this header; JSON POSTs pass.
@@ -42,44 +56,20 @@ export function protectionPlugins(config: Config, clock: Clock): Plugin<GraphQLC
       maxTokens: { n: DOCUMENT_LIMITS.maxTokens },
       maxDirectives: { n: DOCUMENT_LIMITS.maxDirectives, ...reportAsValidationError },
       costLimit: { maxCost: DOCUMENT_LIMITS.maxCost, ignoreIntrospection: true, ...reportAsValidationError },
-      blockFieldSuggestion: { enabled: config.production },
+      // Replaced by useHiddenSuggestions, which also covers enum values and input fields.
+      blockFieldSuggestion: { enabled: false },
     }) as Plugin<GraphQLContext>,
   ];
-  if (!config.introspection) plugins.push(useDisableIntrospection() as Plugin<GraphQLContext>);
-  if (config.limits.mutationsPerMinute > 0) {
-    plugins.push(useMutationRateLimit(config.limits.mutationsPerMinute, clock));
+  if (!config.introspection) {
+    plugins.push(useNoIntrospection() as Plugin<GraphQLContext>, useHiddenSuggestions() as Plugin<GraphQLContext>);
   }
+  plugins.push(
+    useOperationGate({
+      maxOperationCost: config.limits.maxOperationCost,
+      maxResponseBytes: config.limits.maxResponseBytes,
+      rateLimiter,
+    }),
+    useSubscriptionLimits({ maxOpen: config.limits.maxSubscriptions }),
+  );
   return plugins;
-}
-
-const WINDOW_MS = 60_000;
-
-/**
- * At most `perMinute` mutation requests per caller (token subject) per
- * minute on this instance, counted in fixed one-minute windows. A refused
- * request gets RATE_LIMITED (HTTP 429) and runs nothing.
- */
-export function useMutationRateLimit(perMinute: number, clock: Clock): Plugin<GraphQLContext> {
-  let window = -1;
-  let counts = new Map<string, number>();
-  return {
-    onExecute({ args }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      const caller = args.contextValue.caller;
-      if (operation?.operation !== 'mutation' || caller === null) return;
-      const current = Math.floor(clock.now().getTime() / WINDOW_MS);
-      if (current !== window) {
-        window = current;
-        counts = new Map();
-      }
-      const key = `${caller.role}:${caller.subject}`;
-      const used = (counts.get(key) ?? 0) + 1;
-      counts.set(key, used);
-      if (used > perMinute) {
-        throw new GraphQLError(`Rate limit exceeded: at most ${perMinute} mutations a minute`, {
-          extensions: { code: ErrorCode.rateLimited, http: { status: 429 } },
-        });
-      }
-    },
-  };
 }

@@ -91,7 +91,7 @@ describe('on a Redis Cluster', () => {
     expect(events.map((event) => event.eventType)).toEqual(['LOGOUT', 'LOGIN', 'LOGOUT']);
     expect(events[2]?.details).toEqual({ duration_seconds: 60, reason: 'relogin' });
     expect((await service.run(PlayerSession, { playerId: 'a' })).data?.playerSession).toBeNull();
-    expect((await service.run(OnlinePlayers)).data).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: [] });
+    expect((await service.run(OnlinePlayers)).data).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: { playerIds: [], nextCursor: null } });
   });
 
   it('keeps 200 concurrent activities of one player exact', async () => {

@@ -2,7 +2,7 @@ import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterKeys } from '../src/activity/keys.ts';
+import { clusterMode } from '../src/activity/redis/cluster.ts';
 import { createApp, type App } from '../src/app.ts';
 import { mintToken } from '../src/auth.ts';
 import { loadConfig } from '../src/config.ts';
@@ -71,10 +71,10 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
   for (const playerId of players) {
     await expect.poll(async () => (await run(TrackLogin, { playerId })).errors, { timeout: 20_000 }).toBeUndefined();
   }
-  const { master: victim, replica: heir } = await cluster.ownerOf(clusterKeys.player(players[0]!).session);
+  const { master: victim, replica: heir } = await cluster.ownerOf(clusterMode.player(players[0]!).session);
   const onVictim = new Set<string>();
   for (const playerId of players) {
-    if ((await cluster.ownerOf(clusterKeys.player(playerId).session)).master === victim) onVictim.add(playerId);
+    if ((await cluster.ownerOf(clusterMode.player(playerId).session)).master === victim) onVictim.add(playerId);
   }
 
   const acked = new Map(players.map((playerId) => [playerId, 0]));
@@ -182,7 +182,7 @@ describe('failover of a Redis Cluster master (3 masters + 3 replicas, ACL user)'
     });
     const playerId = 'stalled-replica';
     await expect.poll(async () => (await run(TrackLogin, { playerId })).errors, { timeout: 20_000 }).toBeUndefined();
-    const { replica } = await cluster.ownerOf(clusterKeys.player(playerId).session);
+    const { replica } = await cluster.ownerOf(clusterMode.player(playerId).session);
     replica.pause();
     try {
       expect(errorCodes(await run(TrackActivity, { playerId, eventType: 'DOCK' }))).toEqual(['SERVICE_UNAVAILABLE']);

@@ -68,8 +68,8 @@ describe('metrics', () => {
     const text = await (await fetch(`${base()}/metrics`)).text();
     await feed.return?.();
 
-    expect(text).toMatch(/graphql_operations_total\{operation="TrackLogin",type="mutation"\} [1-9]/);
-    expect(text).toMatch(/graphql_operation_duration_seconds_count\{operation="TrackActivity",type="mutation"\} [2-9]/);
+    expect(text).toMatch(/graphql_operations_total\{operation="trackLogin",type="mutation"\} [1-9]/);
+    expect(text).toMatch(/graphql_operation_duration_seconds_count\{operation="trackActivity",type="mutation"\} [2-9]/);
     expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} [1-9]/);
     expect(text).toMatch(/^activity_online_players 1$/m);
     expect(text).toMatch(/^graphql_open_subscriptions 1$/m);

@@ -57,8 +57,8 @@ const OnlineCountOnly = parse('query OnlineCountOnly { onlinePlayerCount }') as 
   { onlinePlayerCount: number },
   Record<string, never>
 >;
-const OnlineIdsOnly = parse('query OnlineIdsOnly { onlinePlayerIds }') as TypedDocumentNode<
-  { onlinePlayerIds: string[] },
+const OnlineIdsOnly = parse('query OnlineIdsOnly { onlinePlayerIds { playerIds } }') as TypedDocumentNode<
+  { onlinePlayerIds: { playerIds: string[] } },
   Record<string, never>
 >;
 
@@ -231,7 +231,7 @@ describe('Redis killed', () => {
     });
     const events = expectOk(await service.run(RecentEvents, { playerId: 'p-2' })).recentEvents;
     expect(events.map((event) => event.eventType)).toEqual(['LOGOUT', 'SECTOR_MOVE', 'TRADE_BUY', 'LOGIN']);
-    expect(expectOk(await service.run(OnlinePlayers))).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: [] });
+    expect(expectOk(await service.run(OnlinePlayers))).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: { playerIds: [], nextCursor: null } });
   });
 });
 

@@ -239,7 +239,7 @@ const OPERATIONS: Operation[] = [
     variables: (playerId) => ({ playerId, date: '2026-11-23' }),
   },
   { field: 'onlinePlayerCount', kind: 'online count', document: gql('query Count { onlinePlayerCount }'), variables: () => ({}) },
-  { field: 'onlinePlayerIds', kind: 'online ids', document: gql('query Ids { onlinePlayerIds }'), variables: () => ({}) },
+  { field: 'onlinePlayerIds', kind: 'online ids', document: gql('query Ids { onlinePlayerIds { playerIds } }'), variables: () => ({}) },
 ];
 
 /** The issue's table. Operations without a player argument have one "player" column. */
@@ -436,8 +436,8 @@ describe('tokens from a JWKS (JWT_JWKS_URL, RS256 and ES256, with JWT_ISSUER and
     ['RS256', RSA],
     ['ES256', EC],
   ])('accepts %s tokens with the right iss and aud, for every role', async (_alg, signing) => {
-    const admin = await run(await sign(signing(), { role: 'admin' }), '{ onlinePlayerIds }');
-    expect(admin).toEqual({ data: { onlinePlayerIds: [] } });
+    const admin = await run(await sign(signing(), { role: 'admin' }), '{ onlinePlayerIds { playerIds } }');
+    expect(admin).toEqual({ data: { onlinePlayerIds: { playerIds: [] } } });
     const player = await run(await sign(signing(), { role: 'player', player_id: OWN }), `mutation { trackLogin(playerId: "${OWN}") { playerId } }`);
     expect(player).toEqual({ data: { trackLogin: { playerId: OWN } } });
     const stranger = await run(await sign(signing(), { role: 'player', player_id: OWN }), `mutation { trackLogin(playerId: "${OTHER}") { playerId } }`);
@@ -509,7 +509,7 @@ describe('graphql-ws queries and mutations', () => {
     expect(errorCodes(await overWs(await mintToken(ANOTHER_SECRET, { role: 'service' }), { query: login(OTHER) }))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await overWs(await playerToken(OWN), { query: login(OTHER) }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await overWs(await adminToken(), { query: login(OTHER) }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await overWs(await playerToken(OWN), { query: '{ onlinePlayerIds }' }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await overWs(await playerToken(OWN), { query: '{ onlinePlayerIds { playerIds } }' }))).toEqual(['FORBIDDEN']);
     expect(await dump()).toEqual({});
     expect(await overWs(await playerToken(OWN), { query: '{ onlinePlayerCount }' })).toEqual({ data: { onlinePlayerCount: 0 } });
     expect(await overWs(await playerToken(OWN), { query: login(OWN) })).toEqual({ data: { trackLogin: { playerId: OWN } } });
@@ -571,7 +571,7 @@ describe('secure by default', () => {
         data: { trackLogin: { playerId: 'demo-player' } },
       });
       expect(errorCodes(await call(tokens.player, 'mutation { trackLogin(playerId: "someone-else") { playerId } }'))).toEqual(['FORBIDDEN']);
-      expect((await call(tokens.service, '{ onlinePlayerIds }')).data?.['onlinePlayerIds']).toContain('demo-player');
+      expect(((await call(tokens.service, '{ onlinePlayerIds { playerIds } }')).data?.['onlinePlayerIds'] as { playerIds: string[] }).playerIds).toContain('demo-player');
       expect(await call(tokens.admin, '{ onlinePlayerCount }')).toEqual({ data: { onlinePlayerCount: before + 1 } });
       // The printed tokens are for this run's random secret only.
       expect(errorCodes(await call(await mintToken(TEST_JWT_SECRET, { role: 'admin' }), '{ onlinePlayerCount }'))).toEqual(['UNAUTHENTICATED']);

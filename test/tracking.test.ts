@@ -295,7 +295,7 @@ describe('reads', () => {
       tradeVolume: 0,
       combatEvents: 0,
     });
-    expect(online.data).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: [] });
+    expect(online.data).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: { playerIds: [], nextCursor: null } });
   });
 
   it('fall back to defaults once the keys expire', async () => {
@@ -317,7 +317,7 @@ describe('reads', () => {
     await Promise.all(['a', 'b', 'c'].map((playerId) => service.run(TrackLogin, { playerId })));
     const online = await service.run(OnlinePlayers);
     expect(online.data?.onlinePlayerCount).toBe(3);
-    expect([...(online.data?.onlinePlayerIds ?? [])].sort()).toEqual(['a', 'b', 'c']);
+    expect([...(online.data?.onlinePlayerIds.playerIds ?? [])].sort()).toEqual(['a', 'b', 'c']);
 
     for (let i = 0; i < 60; i++) await service.run(TrackActivity, { playerId: 'a', eventType: 'WARP', details: { n: i } });
     const byDefault = await service.run(RecentEvents, { playerId: 'a' });

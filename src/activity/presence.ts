@@ -2,7 +2,7 @@ import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { RedisClient } from '../redis.ts';
 import { StoreUnavailableError } from './errors.ts';
-import { ONLINE_COUNT_CHANNEL } from './keys.ts';
+import { ONLINE_COUNT_CHANNEL } from './redis/layout.ts';
 import { decodeVersionedCount, type ActivityStore, type VersionedCount } from './store.ts';
 
 const HEAL_RETRY_MS = 250;

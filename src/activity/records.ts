@@ -68,13 +68,27 @@ export interface DailyStats {
   combatEvents: number;
 }
 
-// Decoders for what Redis holds. They are lenient on purpose: the original
-// service (and older versions of it) wrote these values too, so a missing
-// counter reads as 0 and an empty list written as {} reads as [].
-const count = z.number().catch(0);
+// Decoders for what Redis holds: the stored format, TS side. The Lua side
+// (scripts/lib/format.lua) accepts and rejects exactly the same records,
+// which test/stored-format.test.ts checks on random ones:
+// - a counter is absent (read as 0, as the original wrote fewer fields) or a
+//   finite number; null, a string or a non-finite number rejects the record;
+// - a timestamp is a real instant (see parseStoredTimestamp); an optional one
+//   may also be absent or null;
+// - a list is absent, [] (or {} from a cjson writer), or an array of strings
+//   and safe integers (read as their decimal strings).
+// A rejected session reads as no session; a rejected summary or daily
+// record reads as zeroed (the scripts treat them alike).
+const count = z
+  .number()
+  .refine(Number.isFinite)
+  .optional()
+  .transform((value) => value ?? 0);
+const listItem = z.union([z.string(), z.number().refine(Number.isSafeInteger).transform(String)]);
 const stringList = z
-  .unknown()
-  .transform((value) => (Array.isArray(value) ? value.map(String) : []));
+  .union([z.array(listItem), z.strictObject({}).transform((): string[] => [])])
+  .optional()
+  .transform((value) => value ?? []);
 const timestamp = z.unknown().transform((value, ctx) => {
   const parsed = parseStoredTimestamp(value);
   if (!parsed) {
@@ -83,6 +97,10 @@ const timestamp = z.unknown().transform((value, ctx) => {
   }
   return parsed;
 });
+const optionalTimestamp = z
+  .union([z.null(), timestamp])
+  .optional()
+  .transform((value) => value ?? null);
 
 const sessionFields = {
   player_id: z.string(),
@@ -93,7 +111,7 @@ const sessionFields = {
   trade_volume: count,
   combat_events: count,
   sectors_visited: stringList,
-  last_seen_at: z.unknown().optional().transform(parseStoredTimestamp),
+  last_seen_at: optionalTimestamp,
 };
 
 const toSession = (s: z.output<z.ZodObject<typeof sessionFields>>): PlayerSession => ({
@@ -126,7 +144,7 @@ const storedSummary = z
     total_combat_events: count,
     unique_sectors_visited: count,
     all_sectors: stringList,
-    last_updated: z.unknown().transform(parseStoredTimestamp),
+    last_updated: optionalTimestamp,
   })
   .partial();
 
@@ -211,4 +229,20 @@ export function decodeDaily(playerId: string, date: string, raw: string | null):
 export function decodeEvent(raw: string): ActivityEvent | null {
   const result = storedEvent.safeParse(parseJson(raw));
   return result.success ? result.data : null;
+}
+
+/** What the count channel carries: the count and the version of the set it was read at. */
+export interface VersionedCount {
+  count: number;
+  version: number;
+}
+
+/** A channel message or script reply; null when it is not one. */
+export function decodeVersionedCount(message: unknown): VersionedCount | null {
+  const value = typeof message === 'string' ? parseJson(message) : message;
+  if (typeof value !== 'object' || value === null) return null;
+  const { count, version } = value as Record<string, unknown>;
+  return Number.isInteger(count) && Number.isInteger(version)
+    ? { count: count as number, version: version as number }
+    : null;
 }

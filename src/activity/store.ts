@@ -1,47 +1,33 @@
-import { ReplyError } from 'ioredis';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.ts';
 import type { RedisClient } from '../redis.ts';
-import { InvalidInputError, StoreUnavailableError } from './errors.ts';
-import { LIMITS, ONLINE_COUNT_CHANNEL, standaloneKeys, TTL_SECONDS, type KeyScheme } from './keys.ts';
+import { InvalidInputError } from './errors.ts';
 import {
   decodeCompletedSession,
   decodeDaily,
   decodeEvent,
   decodeSession,
   decodeSummary,
+  decodeVersionedCount,
   type ActivityEvent,
   type CompletedSession,
   type DailyStats,
   type PlayerSession,
   type PlayerSummary,
+  type VersionedCount,
 } from './records.ts';
-import { defineActivityScripts, queueReplicaWait, type ActivityScripts, type ReplicaAcks, type Script, type ScriptCall } from './scripts.ts';
-import { epochMicros, toStoredTimestamp, utcDay } from './time.ts';
+import { redisModeFor, type RedisMode } from './redis/mode.ts';
+import { OnlineSet } from './redis/online-set.ts';
+import { PlayerScripts } from './redis/player-scripts.ts';
+import { Deadline, ScriptRunner, type ReplicaAcks } from './redis/runner.ts';
+import { utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
-/** What the count channel carries: the count and the version of the set it was read at. */
-export interface VersionedCount {
-  count: number;
-  version: number;
-}
-
-/** A channel message or script reply; null when it is not one. */
-export function decodeVersionedCount(message: unknown): VersionedCount | null {
-  const value = typeof message === 'string' ? safeJson(message) : message;
-  if (typeof value !== 'object' || value === null) return null;
-  const { count, version } = value as Record<string, unknown>;
-  return Number.isInteger(count) && Number.isInteger(version) ? { count: count as number, version: version as number } : null;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
+export { decodeVersionedCount, type VersionedCount } from './records.ts';
 
 export const MAX_BATCH_EVENTS = 500;
+/** The default REDIS_CALL_DEADLINE_MS. */
+export const DEFAULT_CALL_DEADLINE_MS = 1000;
 
 export interface ReapOutcome {
   /** Idle sessions completed. */
@@ -64,49 +50,72 @@ export interface TrackedActivity {
   session: PlayerSession | null;
 }
 
-/** A script that failed on the data it met, not for want of a usable Redis. */
-const isScriptFailure = (error: unknown) =>
-  error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message);
-
-// Replies that mean "Redis cannot serve right now" rather than "this call is wrong".
-const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS|MOVED|ASK)\b/;
-
-/**
- * The Redis layer: key names, TTLs, JSON shapes and the atomic scripts.
- * Every tracked call is one script run; input is checked before anything is sent.
- */
 export interface StoreOptions {
-  /** The key names: the original's on a single server (default), hash-tagged on a cluster. */
-  keys?: KeyScheme;
+  /**
+   * How long one call (or, through forCall(), one request) may take, from
+   * its start, whatever it waits for: queueing, a slow or hung Redis,
+   * follow-up scripts. Past it the call fails with StoreUnavailableError.
+   */
+  callDeadlineMs?: number;
   /** Called for every call that failed because Redis was unusable. */
   onUnavailable?: (error: unknown) => void;
-  /** Writes wait for replicas' acknowledgement (REDIS_WAIT_REPLICAS). */
+  /** Writes wait for replicas' acknowledgement (REDIS_WAIT_REPLICAS); the call deadline covers the wait. */
   replicaAcks?: ReplicaAcks | undefined;
 }
 
+/** The deadline of the request under way, set by a forCall() handle. */
+const requestDeadline = new AsyncLocalStorage<Deadline>();
+
+/**
+ * The activity domain on Redis: checks the input, runs one script (or
+ * command) per call, decodes the reply. Key names, the online-set strategy
+ * and pipelining differ per Redis mode (./redis/); the stored shapes are
+ * ./records.ts and ./scripts/lib/format.lua.
+ */
 export class ActivityStore {
-  readonly #redis: RedisClient;
   readonly #clock: Clock;
-  readonly #scripts: ActivityScripts;
-  readonly #keys: KeyScheme;
-  readonly #onUnavailable: (error: unknown) => void;
+  readonly #runner: ScriptRunner;
+  readonly #mode: RedisMode;
+  readonly #online: OnlineSet;
+  readonly #players: PlayerScripts;
+  readonly #callDeadlineMs: number;
 
-  readonly #replicaAcks: ReplicaAcks | undefined;
-
-  constructor(redis: RedisClient, clock: Clock, { keys = standaloneKeys, onUnavailable, replicaAcks }: StoreOptions = {}) {
-    this.#redis = redis;
+  constructor(redis: RedisClient, clock: Clock, { callDeadlineMs, onUnavailable, replicaAcks }: StoreOptions = {}) {
     this.#clock = clock;
-    this.#replicaAcks = replicaAcks;
-    this.#scripts = defineActivityScripts(redis, keys.cluster ? 3 : 5, replicaAcks);
-    this.#keys = keys;
-    this.#onUnavailable = onUnavailable ?? (() => {});
+    this.#runner = new ScriptRunner(redis, { ...(onUnavailable ? { onUnavailable } : {}), replicaAcks });
+    this.#mode = redisModeFor(redis);
+    this.#online = new OnlineSet(this.#runner, this.#mode.online);
+    this.#players = new PlayerScripts(this.#runner, this.#mode, this.#online);
+    this.#callDeadlineMs = callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS;
+  }
+
+  /** Which Redis mode this store runs in. */
+  get mode(): RedisMode['name'] {
+    return this.#mode.name;
+  }
+
+  /**
+   * A handle whose calls all share one deadline starting now: one per
+   * request (made with its context), so that queueing and the fields of a
+   * mutation, which run one after the other, cannot add up past it.
+   */
+  forCall(): ActivityStore {
+    const deadline = new Deadline(this.#callDeadlineMs);
+    return new Proxy(this, {
+      get: (target, property) => {
+        const value: unknown = Reflect.get(target, property);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => requestDeadline.run(deadline, () => value.apply(target, args));
+      },
+    });
   }
 
   async trackLogin(playerId: string): Promise<PlayerSession> {
-    const raw = await this.#runPlayerScript('login', playerId, []);
+    const deadline = this.#startCall();
+    const raw = await this.#players.run('login', { playerId: checkPlayerId(playerId) }, this.#clock.now(), deadline);
     const session = decodeSession(raw as string);
     if (!session) throw new Error('login script returned no session');
-    await this.#changePresence('add', [playerId]);
+    await this.#players.changeOnlineSetAfter('add', [playerId], deadline);
     return session;
   }
 
@@ -134,20 +143,22 @@ export class ActivityStore {
         throw new InvalidInputError(`events[${index}].${error.field}`, `events[${index}]: ${error.message}`);
       }
     });
+    const deadline = this.#startCall();
     const now = this.#clock.now();
-    const calls = checked.map(({ playerId, effect }) =>
-      this.#playerScriptCall(playerId, now, [
-        effect.eventType,
-        effect.detailsJson,
-        effect.tradeValue === null ? '' : String(effect.tradeValue),
-        effect.isCombat ? '1' : '0',
-        effect.sector ?? '',
-      ]),
-    );
+    const runs = checked.map(({ playerId, effect }) => ({
+      playerId,
+      own: {
+        event_type: effect.eventType,
+        details_json: effect.detailsJson,
+        trade_value: effect.tradeValue === null ? '' : String(effect.tradeValue),
+        is_combat: effect.isCombat ? '1' : '0',
+        sector: effect.sector ?? '',
+      },
+    }));
     const replies =
-      calls.length === 1
-        ? [await this.#call(() => this.#scripts.activity.run(calls[0]!.keys, calls[0]!.args))]
-        : await this.#pipelined(this.#scripts.activity, calls);
+      runs.length === 1
+        ? [await this.#players.run('activity', runs[0]!, now, deadline)]
+        : await this.#players.runMany('activity', runs, now, deadline);
     return checked.map(({ effect }, index) => {
       const reply = replies[index];
       return {
@@ -159,28 +170,27 @@ export class ActivityStore {
 
   /** Completes the open session; null (and nothing written) when there is none. */
   async trackLogout(playerId: string): Promise<CompletedSession | null> {
-    const raw = await this.#runPlayerScript('logout', playerId, []);
+    const deadline = this.#startCall();
+    const raw = await this.#players.run('logout', { playerId: checkPlayerId(playerId) }, this.#clock.now(), deadline);
     if (typeof raw !== 'string') return null;
-    await this.#changePresence('remove', [playerId]);
+    await this.#players.changeOnlineSetAfter('remove', [playerId], deadline);
     return decodeCompletedSession(raw);
   }
 
   /** Keeps an open session alive without counting an action; null (nothing written) without one. */
   async trackHeartbeat(playerId: string): Promise<PlayerSession | null> {
-    const raw = await this.#runPlayerScript('heartbeat', playerId, []);
+    const deadline = this.#startCall();
+    const raw = await this.#players.run('heartbeat', { playerId: checkPlayerId(playerId) }, this.#clock.now(), deadline);
     if (typeof raw !== 'string') return null;
-    // On a cluster a crash between a login and its set update could leave an
-    // open session out of the online set; every heartbeat puts it back.
-    await this.#changePresence('add', [playerId]);
+    // Where the scripts cannot change the online set, a crash between a login
+    // and its set update could leave an open session out: every heartbeat puts it back.
+    await this.#players.changeOnlineSetAfter('add', [playerId], deadline);
     return decodeSession(raw);
   }
 
   /** One SSCAN step over the online set. */
-  async scanOnlinePlayers(cursor: string, count: number): Promise<{ cursor: string; playerIds: string[] }> {
-    const [next, playerIds] = await this.#call(() =>
-      this.#redis.sscan(this.#keys.onlinePlayers, cursor, 'COUNT', count),
-    );
-    return { cursor: next, playerIds };
+  scanOnlinePlayers(cursor: string, count: number): Promise<{ cursor: string; playerIds: string[] }> {
+    return this.#online.scan(cursor, count, this.#startCall());
   }
 
   /**
@@ -192,14 +202,16 @@ export class ActivityStore {
    * a session here and is removed as a ghost.
    */
   async reapMembers(playerIds: readonly string[], idleTimeoutSeconds: number): Promise<ReapOutcome> {
+    const deadline = this.#startCall();
     const now = this.#clock.now();
     const valid = playerIds.filter((playerId) => PLAYER_ID_PATTERN.test(playerId));
     const strays = playerIds.filter((playerId) => !PLAYER_ID_PATTERN.test(playerId));
-    const calls = valid.map((playerId) => this.#playerScriptCall(playerId, now, [idleTimeoutSeconds * 1_000_000]));
-    const replies = calls.length ? await this.#pipelined(this.#scripts.reap, calls, { settle: true }) : [];
+    const own = { idle_timeout_us: idleTimeoutSeconds * 1_000_000 };
+    const runs = valid.map((playerId) => ({ playerId, own }));
+    const replies = await this.#players.runMany('reap', runs, now, deadline, { settle: true });
     const left = valid.filter((_, index) => replies[index] === 'reaped' || replies[index] === 'ghost');
-    await this.#changePresence('remove', this.#keys.cluster ? left : []);
-    const removedStrays = await this.#changePresence('remove', strays, { anyMode: true });
+    await this.#players.changeOnlineSetAfter('remove', left, deadline);
+    const removedStrays = strays.length ? await this.#online.change('remove', strays, deadline) : 0;
     return {
       reaped: replies.filter((reply) => reply === 'reaped').length,
       ghosts: replies.filter((reply) => reply === 'ghost').length + removedStrays,
@@ -208,20 +220,20 @@ export class ActivityStore {
   }
 
   async getSession(playerId: string): Promise<PlayerSession | null> {
-    const raw = await this.#call(() => this.#redis.get(this.#keys.player(checkPlayerId(playerId)).session));
-    return decodeSession(raw);
+    const key = this.#mode.player(checkPlayerId(playerId)).session;
+    return decodeSession(await this.#runner.command(this.#startCall(), (redis) => redis.get(key)));
   }
 
   async getSummary(playerId: string): Promise<PlayerSummary> {
-    const raw = await this.#call(() => this.#redis.get(this.#keys.player(checkPlayerId(playerId)).summary));
-    return decodeSummary(playerId, raw);
+    const key = this.#mode.player(checkPlayerId(playerId)).summary;
+    return decodeSummary(playerId, await this.#runner.command(this.#startCall(), (redis) => redis.get(key)));
   }
 
   /** Newest first. */
   async getRecentEvents(playerId: string, limit: number): Promise<ActivityEvent[]> {
-    const key = this.#keys.player(checkPlayerId(playerId)).events;
+    const key = this.#mode.player(checkPlayerId(playerId)).events;
     const end = checkLimit(limit) - 1;
-    const raws = await this.#call(() => this.#redis.lrange(key, 0, end));
+    const raws = await this.#runner.command(this.#startCall(), (redis) => redis.lrange(key, 0, end));
     return raws.map(decodeEvent).filter((event): event is ActivityEvent => event !== null);
   }
 
@@ -229,122 +241,30 @@ export class ActivityStore {
   async getDailyStats(playerId: string, date?: string | null): Promise<DailyStats> {
     checkPlayerId(playerId);
     const day = date == null ? utcDay(this.#clock.now()) : checkDate(date);
-    const raw = await this.#call(() => this.#redis.get(`${this.#keys.player(playerId).dailyPrefix}${day}`));
-    return decodeDaily(playerId, day, raw);
+    const key = `${this.#mode.player(playerId).dailyPrefix}${day}`;
+    return decodeDaily(playerId, day, await this.#runner.command(this.#startCall(), (redis) => redis.get(key)));
   }
 
   getOnlineCount(): Promise<number> {
-    return this.#call(() => this.#redis.scard(this.#keys.onlinePlayers));
+    return this.#online.count(this.#startCall());
   }
 
   getOnlinePlayerIds(): Promise<string[]> {
-    return this.#call(() => this.#redis.smembers(this.#keys.onlinePlayers));
+    return this.#online.members(this.#startCall());
   }
 
   /** The count with the version of the online set it belongs to, read together. */
   async getVersionedOnlineCount(): Promise<VersionedCount> {
-    const raw = await this.#call(() => this.#scripts.onlineCount.run(this.#onlineKeys(), []));
-    return decodeVersionedCount(raw) ?? { count: 0, version: 0 };
+    return decodeVersionedCount(await this.#online.versionedCount(this.#startCall())) ?? { count: 0, version: 0 };
   }
 
   /** Publishes the current count and version again, for subscribers that may have missed a change. */
-  async publishOnlineCount(): Promise<void> {
-    await this.#call(() => this.#scripts.publishCount.run(this.#onlineKeys(), [ONLINE_COUNT_CHANNEL]));
+  publishOnlineCount(): Promise<void> {
+    return this.#online.publish(this.#startCall());
   }
 
-  #runPlayerScript(name: 'login' | 'logout' | 'heartbeat', playerId: string, ownArgs: readonly (string | number)[]): Promise<unknown> {
-    const { keys, args } = this.#playerScriptCall(checkPlayerId(playerId), this.#clock.now(), ownArgs);
-    return this.#call(() => this.#scripts[name].run(keys, args));
-  }
-
-  #onlineKeys(): string[] {
-    return [this.#keys.onlinePlayers, this.#keys.onlineVersion];
-  }
-
-  /**
-   * On a cluster the per-player scripts cannot reach the online set (another
-   * slot): it is updated right after them, one script per player. A crash in
-   * between is reconciled by the reaper (ghosts) and by heartbeats (missing
-   * members). On a single server the scripts did it already.
-   */
-  async #changePresence(
-    change: 'add' | 'remove',
-    playerIds: readonly string[],
-    { anyMode = false } = {},
-  ): Promise<number> {
-    if ((!this.#keys.cluster && !anyMode) || playerIds.length === 0) return 0;
-    const keys = this.#onlineKeys();
-    const replies = await this.#pipelined(
-      this.#scripts.presenceChange,
-      playerIds.map((playerId) => ({ keys, args: [change, playerId, ONLINE_COUNT_CHANNEL] })),
-    );
-    return replies.filter((changed) => changed === 1).length;
-  }
-
-  /**
-   * Runs one script many times in one round trip; the replies in order. On a
-   * cluster a pipeline may only hold one slot's keys, so the calls go out as
-   * one pipeline per slot group (per player), in parallel, each in order.
-   * With `settle`, a call whose script failed on its own keys answers its
-   * error in place of a reply instead of failing the batch.
-   */
-  #pipelined(script: Script, calls: readonly ScriptCall[], { settle = false } = {}): Promise<unknown[]> {
-    return this.#call(async () => {
-      const groups = new Map<string, number[]>();
-      calls.forEach((call, index) => {
-        const group = this.#keys.cluster ? call.keys[0]! : '';
-        groups.set(group, [...(groups.get(group) ?? []), index]);
-      });
-      const replies: unknown[] = new Array(calls.length);
-      await Promise.all(
-        [...groups.values()].map(async (indexes) => {
-          const pipeline = this.#redis.pipeline();
-          for (const index of indexes) script.queue(pipeline, calls[index]!.keys, calls[index]!.args);
-          const checkAcks = this.#replicaAcks && queueReplicaWait(this.#redis, pipeline, this.#replicaAcks);
-          const results = (await pipeline.exec()) ?? [];
-          if (checkAcks) checkAcks(results);
-          results.forEach(([error, reply], position) => {
-            if (error && !(settle && isScriptFailure(error))) throw error;
-            replies[indexes[position]!] = error ?? reply;
-          });
-        }),
-      );
-      return replies;
-    });
-  }
-
-  /** KEYS and ARGV of a per-player script: the layout lib.lua reads. */
-  #playerScriptCall(playerId: string, now: Date, ownArgs: readonly (string | number)[]): ScriptCall {
-    const keys = this.#keys.player(playerId);
-    return {
-      keys: [keys.session, keys.events, keys.summary, ...(this.#keys.cluster ? [] : this.#onlineKeys())],
-      args: [
-        playerId,
-        toStoredTimestamp(now),
-        epochMicros(now),
-        utcDay(now),
-        keys.dailyPrefix,
-        ONLINE_COUNT_CHANNEL,
-        TTL_SECONDS.session,
-        TTL_SECONDS.events,
-        TTL_SECONDS.summary,
-        TTL_SECONDS.daily,
-        LIMITS.maxEvents,
-        LIMITS.maxSessionSectors,
-        LIMITS.maxSummarySectors,
-        ...ownArgs,
-      ],
-    };
-  }
-
-  async #call<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return await command();
-    } catch (error) {
-      if (error instanceof InvalidInputError) throw error;
-      if (isScriptFailure(error)) throw error;
-      this.#onUnavailable(error);
-      throw new StoreUnavailableError(error);
-    }
+  /** The request's deadline under a forCall() handle, else a new one for this call. */
+  #startCall(): Deadline {
+    return requestDeadline.getStore() ?? new Deadline(this.#callDeadlineMs);
   }
 }

@@ -6,6 +6,10 @@ import { EVENT_TYPES, type EventDetails, type GameplayEventType } from './record
 export const PLAYER_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const MAX_DETAILS_BYTES = 16 * 1024;
 export const MAX_EVENTS_LIMIT = 500;
+/** Deep enough for any real payload; keeps every reader (Python's json.loads, Redis' cjson) able to read it back. */
+export const MAX_DETAILS_DEPTH = 32;
+/** Largest total_value of one trade: sums of many stay finite and far from where doubles lose whole units. */
+export const MAX_TRADE_VALUE = 1e15;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const TRADE_TYPES: ReadonlySet<string> = new Set(['trade_buy', 'trade_sell']);
@@ -58,6 +62,7 @@ export function checkActivity(eventType: string, details: unknown): ActivityEffe
     );
   }
   const checkedDetails = checkDetails(details ?? {});
+  checkDepth(checkedDetails);
   const detailsJson = JSON.stringify(checkedDetails);
   if (Buffer.byteLength(detailsJson, 'utf8') > MAX_DETAILS_BYTES) {
     throw new InvalidInputError('details', `details must serialize to at most ${MAX_DETAILS_BYTES} bytes`);
@@ -79,11 +84,27 @@ function checkDetails(details: unknown): EventDetails {
   return details as EventDetails;
 }
 
+/** Walks the value without recursion, so no nesting can overflow the stack before it is refused. */
+function checkDepth(details: EventDetails): void {
+  const pending: [unknown, number][] = [[details, 1]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DETAILS_DEPTH) {
+      throw new InvalidInputError('details', `details may nest at most ${MAX_DETAILS_DEPTH} levels of objects and arrays`);
+    }
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+}
+
 function tradeValueOf(details: EventDetails): number {
   if (!('total_value' in details)) return 0;
   const value = details.total_value;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new InvalidInputError('details.total_value', 'details.total_value must be a finite number');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TRADE_VALUE) {
+    throw new InvalidInputError(
+      'details.total_value',
+      `details.total_value must be a finite number from 0 to ${MAX_TRADE_VALUE.toExponential()}`,
+    );
   }
   return value;
 }

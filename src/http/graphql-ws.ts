@@ -3,14 +3,20 @@ import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResu
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import type { GraphQLContext } from '../context.ts';
+import type { GraphQLContext, ServerContext } from '../context.ts';
+import { codedError, ErrorCode } from '../schema/errors.ts';
 
-/** What a request brings before the GraphQL context is built. */
-export interface ServerContext {
-  request?: Request;
-  /** The graphql-ws connection_init payload. */
-  connectionParams?: Readonly<Record<string, unknown>> | undefined;
-  params?: unknown;
+export interface WebSocketLimits {
+  /** The same size limit as HTTP bodies (ws' default is 100 MiB); over it, close 1009. */
+  maxMessageBytes: number;
+  /** Operations (subscriptions, and queries or mutations still running) one socket may hold at once. */
+  maxOperationsPerSocket: number;
+  /**
+   * Pings every socket this often; one that has not answered the previous
+   * ping is closed. Keeps quiet subscriptions alive through proxies and
+   * load balancers with idle timeouts, and finds dead peers. 0: no pings.
+   */
+  keepAliveMs: number;
 }
 
 export interface GraphQLWebSocket {
@@ -23,26 +29,15 @@ export interface GraphQLWebSocket {
 /**
  * GraphQL over WebSocket (graphql-ws protocol) on the HTTP server's GraphQL
  * path, through Yoga's enveloped parse/validate/execute, so plugins, limits,
- * error masking and authentication apply as over HTTP.
+ * error masking and authentication apply as over HTTP. A refused operation
+ * gets an error message of its own; the socket stays open.
  */
 export function serveGraphQLOverWebSocket(
   server: Server,
   path: string,
   yoga: YogaServerInstance<ServerContext, GraphQLContext>,
-  {
-    maxMessageBytes,
-    keepAliveMs,
-  }: {
-    maxMessageBytes: number;
-    /**
-     * Pings every socket this often; one that has not answered the previous
-     * ping is closed. Keeps quiet subscriptions alive through proxies and
-     * load balancers with idle timeouts, and finds dead peers. 0: no pings.
-     */
-    keepAliveMs: number;
-  },
+  { maxMessageBytes, maxOperationsPerSocket, keepAliveMs }: WebSocketLimits,
 ): GraphQLWebSocket {
-  // The same size limit as HTTP bodies (ws' default is 100 MiB); over it, close 1009.
   // noServer: a WebSocketServer given the HTTP server re-emits that server's
   // errors (a port in use…), which graphql-ws then prints with a stack trace;
   // listen errors belong to whoever listens. Upgrades are routed here.
@@ -63,9 +58,21 @@ export function serveGraphQLOverWebSocket(
       onClose: (ctx) => {
         connections.delete(ctx);
       },
+      // extensions.http is Yoga's note of an HTTP status (429 for RATE_LIMITED); meaningless on a socket.
+      onNext: (_ctx, _id, _payload, _args, result) => withoutHttpStatus(result),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        // graphql-ws has registered this operation already when it asks.
+        const open = Object.keys(ctx.subscriptions).filter((other) => other !== id).length;
+        if (open >= maxOperationsPerSocket) {
+          return [
+            codedError(
+              ErrorCode.tooManySubscriptions,
+              `This socket holds its most operations (${maxOperationsPerSocket}, MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first.`,
+            ),
+          ];
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           connectionParams: ctx.connectionParams,
           params: payload,
@@ -99,6 +106,18 @@ export function serveGraphQLOverWebSocket(
       await handle.dispose();
       wsServer.close();
     },
+  };
+}
+
+function withoutHttpStatus(result: ExecutionResult): ExecutionResult | void {
+  if (!result.errors?.some((error) => error.extensions?.['http'] !== undefined)) return;
+  return {
+    ...result,
+    errors: result.errors.map((error) => {
+      if (error.extensions?.['http'] === undefined) return error;
+      const { http: _http, ...extensions } = error.extensions;
+      return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions });
+    }),
   };
 }
 

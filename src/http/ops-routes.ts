@@ -8,9 +8,13 @@ export interface OpsRouteSources {
   registry: Registry;
   /** False once shutdown has begun, so load balancers stop sending traffic. */
   accepting: () => boolean;
+  /** Told why a scrape failed (it answered 500). */
+  onMetricsError?: (error: unknown) => void;
 }
 
 const PING_TIMEOUT_MS = 500;
+/** A scrape answers within this, or 500. */
+const METRICS_TIMEOUT_MS = 2000;
 
 /**
  * GET /health (the process is alive), /ready (Redis commands and the pub/sub
@@ -44,10 +48,21 @@ export function createOpsRoutes(sources: OpsRouteSources) {
         json(res, ready ? 200 : 503, body);
         return true;
       }
-      case '/metrics':
-        res.writeHead(200, { 'content-type': sources.registry.contentType });
-        res.end(await sources.registry.metrics());
+      case '/metrics': {
+        // The body is complete before the status is written, so a failure is a 500, never a hang after a 200.
+        let body: string;
+        try {
+          body = await withDeadline(sources.registry.metrics(), METRICS_TIMEOUT_MS);
+        } catch (error) {
+          sources.onMetricsError?.(error);
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+          res.end('metrics unavailable\n');
+          return true;
+        }
+        res.writeHead(200, { 'content-type': sources.registry.contentType, 'cache-control': 'no-store' });
+        res.end(body);
         return true;
+      }
       default:
         return false;
     }
@@ -65,4 +80,12 @@ async function ping(redis: RedisClient): Promise<string> {
   } catch (error) {
     return (error as Error).message === 'timeout' ? 'timeout' : 'error';
   }
+}
+
+function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
 }

@@ -1,12 +1,29 @@
-import { getOperationAST, type DocumentNode } from 'graphql';
+import { getOperationAST, Kind, OperationTypeNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GraphQLContext } from '../context.ts';
+import { ErrorCode } from '../schema/errors.ts';
 
 export interface MetricsSources {
-  onlinePlayers: () => Promise<number>;
+  /** The schema, whose root field names are the only operation labels. */
+  schema: GraphQLSchema;
   openSubscriptions: () => number;
 }
+
+/** Label for anything outside a label's bounded set. */
+export const OTHER = 'other';
+
+/** Codes graphql-js and Yoga answer with, beside the service's own. */
+const KNOWN_CODES: ReadonlySet<string> = new Set([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'INTERNAL_SERVER_ERROR',
+]);
+
+// A scrape must answer even when a source is stuck: each gets this long.
+const COLLECT_TIMEOUT_MS = 500;
 
 /** The service's Prometheus metrics, in a registry of its own (one per app). */
 export class ServiceMetrics {
@@ -17,13 +34,22 @@ export class ServiceMetrics {
   readonly redisFailures: Counter<'connection'>;
   readonly reapedSessions: Counter;
   readonly removedGhosts: Counter;
+  readonly #rootFields: ReadonlyMap<string, ReadonlySet<string>>;
+  #onlinePlayers: () => Promise<number> | null = () => null;
 
   constructor(sources: MetricsSources) {
+    this.#rootFields = new Map(
+      [OperationTypeNode.QUERY, OperationTypeNode.MUTATION, OperationTypeNode.SUBSCRIPTION].map((type) => [
+        type,
+        new Set(Object.keys(sources.schema.getRootType(type)?.getFields() ?? {})),
+      ]),
+    );
+    const onlinePlayers = () => this.#onlinePlayers();
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'graphql_operations_total',
-      help: 'GraphQL operations run, by operation name and type',
+      help: `GraphQL operations run, by type and root field (the schema's root field names; "${OTHER}" for several fields or anything else)`,
       labelNames: ['operation', 'type'],
       registers,
     });
@@ -62,9 +88,11 @@ export class ServiceMetrics {
       registers,
       async collect() {
         try {
-          this.set(await sources.onlinePlayers());
+          const reading = onlinePlayers();
+          if (reading === null) return; // Redis is away: the last value stays; redis_command_failures_total tells.
+          this.set(await withTimeout(reading, COLLECT_TIMEOUT_MS));
         } catch {
-          // Redis is away: leave the last value; redis_command_failures_total tells.
+          // A slow or failing read leaves the last value.
         }
       },
     });
@@ -78,17 +106,43 @@ export class ServiceMetrics {
     });
   }
 
+  /**
+   * Where activity_online_players comes from, read at scrape time; a source
+   * answering null (Redis away) leaves the last value. Set once the store
+   * exists, so neither refers to the other before it is built.
+   */
+  readOnlinePlayersWith(read: () => Promise<number> | null): void {
+    this.#onlinePlayers = read;
+  }
+
+  /** The operation's bounded labels: its type, and its root field when it has one (never a client-chosen name). */
+  operationLabels(document: DocumentNode, operationName: string | null | undefined) {
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return { operation: OTHER, type: OTHER };
+    const known = this.#rootFields.get(operation.operation) ?? new Set<string>();
+    const fields = new Set(
+      operation.selectionSet.selections.map((selection) =>
+        selection.kind === Kind.FIELD && known.has(selection.name.value) ? selection.name.value : OTHER,
+      ),
+    );
+    return { operation: fields.size === 1 ? [...fields][0]! : OTHER, type: operation.operation };
+  }
+
+  /** The error code as a label: one of the codes this service answers with, or "other". */
+  static codeLabel(code: unknown): string {
+    return typeof code === 'string' && KNOWN_CODES.has(code) ? code : OTHER;
+  }
+
   /** A Yoga plugin counting operations, their duration and their errors. */
   plugin(): Plugin<GraphQLContext> {
     const observe = (document: DocumentNode, operationName: string | null | undefined) => {
-      const operation = getOperationAST(document, operationName);
-      const labels = { operation: operation?.name?.value ?? 'anonymous', type: operation?.operation ?? 'unknown' };
+      const labels = this.operationLabels(document, operationName);
       this.requests.inc(labels);
       return this.duration.startTimer(labels);
     };
     const countErrors = (result: unknown) => {
       for (const error of (result as { errors?: readonly { extensions?: Record<string, unknown> }[] }).errors ?? []) {
-        this.errors.inc({ code: String(error.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR') });
+        this.errors.inc({ code: ServiceMetrics.codeLabel(error.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR') });
       }
     };
     return {
@@ -113,7 +167,7 @@ export class ServiceMetrics {
       },
       onValidate: () => ({ result }) => {
         for (const error of result) {
-          this.errors.inc({ code: String(error.extensions?.['code'] ?? 'GRAPHQL_VALIDATION_FAILED') });
+          this.errors.inc({ code: ServiceMetrics.codeLabel(error.extensions?.['code'] ?? 'GRAPHQL_VALIDATION_FAILED') });
         }
       },
     };
@@ -122,3 +176,18 @@ export class ServiceMetrics {
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+const withTimeout = <T>(pending: Promise<T>, ms: number) =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });

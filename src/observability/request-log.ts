@@ -3,6 +3,11 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from './logger.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Operation names are the client's to choose: a log line keeps this many characters of one. */
+export const MAX_LOGGED_NAME = 64;
+
+export const truncate = (text: string, max = MAX_LOGGED_NAME) =>
+  text.length <= max ? text : `${text.slice(0, max)}…(${text.length} chars)`;
 
 /**
  * One log line per HTTP request (at info, or warn for 5xx), tagged with a
@@ -21,12 +26,13 @@ export function useRequestLog(logger: Logger): Plugin {
     },
     onParams({ params, request }) {
       const entry = started.get(request);
-      if (entry && params.operationName) entry.operation = params.operationName;
+      if (entry && typeof params.operationName === 'string') entry.operation = truncate(params.operationName);
     },
     onResponse({ request, response }) {
       const entry = started.get(request);
       if (!entry) return;
       response.headers.set('x-request-id', entry.id);
+      // onParams sees only the operationName parameter; a document's only operation is named in its text.
       const line = {
         requestId: entry.id,
         method: request.method,

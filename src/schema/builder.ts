@@ -1,9 +1,9 @@
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { GraphQLError } from 'graphql';
 import type { EventDetails } from '../activity/records.ts';
+import type { Caller } from '../auth.ts';
 import type { GraphQLContext } from '../context.ts';
-import { ErrorCode } from './errors.ts';
+import { codedError, DomainErrorsPlugin, ErrorCode } from './errors.ts';
 
 /**
  * Scopes a caller can hold (see README, "Authentication"):
@@ -18,6 +18,38 @@ interface AuthScopes {
   admin: boolean;
   playerSelf: string | readonly string[];
 }
+
+/** The scopes a caller holds; Pothos' scope-auth and the up-front check (protections/operation-gate.ts) both read them. */
+export function callerScopes(caller: Caller | null) {
+  return {
+    authenticated: caller !== null,
+    player: caller?.role === 'player',
+    service: caller?.role === 'service',
+    admin: caller?.role === 'admin',
+    playerSelf: (playerIds: string | readonly string[]) =>
+      caller?.role === 'player' && [playerIds].flat().every((playerId) => playerId === caller.playerId),
+  };
+}
+
+/** Whether a field's scope map (any one scope suffices, as in scope-auth) lets this caller in. */
+export function grants(required: Partial<AuthScopes>, caller: Caller | null): boolean {
+  const held = callerScopes(caller);
+  return Object.entries(required).some(([scope, wanted]) => {
+    const holding = held[scope as keyof AuthScopes];
+    if (typeof holding === 'function') return holding(wanted as string | readonly string[]);
+    return wanted === true && holding;
+  });
+}
+
+/** The refusal for a caller a field does not let in: UNAUTHENTICATED without a valid token, FORBIDDEN otherwise. */
+export function unauthorized(caller: Caller | null, authError: string | null) {
+  return caller === null
+    ? codedError(ErrorCode.unauthenticated, authError ?? 'A bearer token is required')
+    : codedError(ErrorCode.forbidden, `A ${caller.role} token may not do this`);
+}
+
+// Registered here, explicitly, before the builder that names it.
+SchemaBuilder.registerPlugin('domainErrors', DomainErrorsPlugin);
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -34,22 +66,8 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
-    authScopes: ({ caller }) => ({
-      authenticated: caller !== null,
-      player: caller?.role === 'player',
-      service: caller?.role === 'service',
-      admin: caller?.role === 'admin',
-      playerSelf: (playerIds) =>
-        caller?.role === 'player' && [playerIds].flat().every((playerId) => playerId === caller.playerId),
-    }),
-    unauthorizedError: (_parent, { caller, authError }) =>
-      caller === null
-        ? new GraphQLError(authError ?? 'A bearer token is required', {
-            extensions: { code: ErrorCode.unauthenticated },
-          })
-        : new GraphQLError(`A ${caller.role} token may not do this`, {
-            extensions: { code: ErrorCode.forbidden },
-          }),
+    authScopes: ({ caller }) => callerScopes(caller),
+    unauthorizedError: (_parent, { caller, authError }) => unauthorized(caller, authError),
   },
 });
 

@@ -1,41 +1,68 @@
-import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
-import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
+import { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import { GraphQLError, type ASTNode, type GraphQLFieldResolver } from 'graphql';
 import { isAsyncIterable, maskError as maskUnexpectedError, type Plugin } from 'graphql-yoga';
 import { InvalidInputError, StoreUnavailableError } from '../activity/errors.ts';
 
+/** Every extensions.code the service answers with (besides graphql-js' and Yoga's own). */
 export const ErrorCode = {
   badUserInput: 'BAD_USER_INPUT',
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
   serviceUnavailable: 'SERVICE_UNAVAILABLE',
   rateLimited: 'RATE_LIMITED',
+  /** The operation's worst-case cost is over MAX_OPERATION_COST; nothing ran. */
+  queryTooComplex: 'QUERY_TOO_COMPLEX',
+  /** The answer would exceed MAX_RESPONSE_BYTES or MAX_ITEMS_PER_REQUEST; nothing of it is sent. */
+  responseTooLarge: 'RESPONSE_TOO_LARGE',
+  /** MAX_SUBSCRIPTIONS_PER_SOCKET or MAX_SUBSCRIPTIONS is reached. */
+  tooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
 } as const;
 
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface CodedErrorOptions {
+  nodes?: ASTNode | readonly ASTNode[] | undefined;
+  path?: readonly (string | number)[] | undefined;
+  /** More extensions next to the code (e.g. the offending field). */
+  extensions?: Record<string, unknown>;
+  /** The HTTP status Yoga answers with when this error ends the request. */
+  httpStatus?: number;
+}
+
+/** The one way the service raises an error a caller is meant to read: a GraphQLError with extensions.code. */
+export function codedError(code: ErrorCodeValue, message: string, options: CodedErrorOptions = {}): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: options.nodes,
+    path: options.path,
+    extensions: {
+      code,
+      ...options.extensions,
+      ...(options.httpStatus ? { http: { status: options.httpStatus } } : {}),
+    },
+  });
+}
+
 /** The GraphQL face of the Redis layer's expected failures; null for anything else. */
-export function codedError(error: unknown): GraphQLError | null {
+export function fromDomainError(error: unknown): GraphQLError | null {
   if (error instanceof InvalidInputError) {
-    return new GraphQLError(error.message, {
-      extensions: { code: ErrorCode.badUserInput, field: error.field },
-    });
+    return codedError(ErrorCode.badUserInput, error.message, { extensions: { field: error.field } });
   }
   if (error instanceof StoreUnavailableError) {
-    return new GraphQLError('The activity store is unavailable; try again shortly.', {
-      extensions: { code: ErrorCode.serviceUnavailable },
-    });
+    return codedError(ErrorCode.serviceUnavailable, 'The activity store is unavailable; try again shortly.');
   }
   return null;
 }
 
 const rethrowCoded = (error: unknown): never => {
-  throw codedError(error) ?? error;
+  throw fromDomainError(error) ?? error;
 };
 
 /**
  * Converts expected failures where resolvers and subscribe functions throw
  * them, so Yoga passes them through as they are and only logs and masks the
- * unexpected ones.
+ * unexpected ones. Registered by builder.ts as 'domainErrors'.
  */
-class DomainErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+export class DomainErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(
     resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
     _fieldConfig: PothosOutputFieldConfig<Types>,
@@ -72,8 +99,6 @@ declare global {
   }
 }
 
-SchemaBuilder.registerPlugin('domainErrors', DomainErrorsPlugin);
-
 /**
  * Yoga's error masking, knowing the expected failures that reach it by
  * another road (an error raised inside a subscription stream): no Redis
@@ -81,7 +106,7 @@ SchemaBuilder.registerPlugin('domainErrors', DomainErrorsPlugin);
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
   const original = (error as { originalError?: unknown }).originalError ?? error;
-  const coded = codedError(original);
+  const coded = fromDomainError(original);
   if (!coded) return maskUnexpectedError(error, message, isDev);
   const located = error as Partial<GraphQLError>;
   return new GraphQLError(coded.message, {

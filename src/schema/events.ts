@@ -1,9 +1,31 @@
+import { InvalidInputError } from '../activity/errors.ts';
 import { EVENT_TYPES, type ActivityEvent, type EventType } from '../activity/records.ts';
-import { MAX_BATCH_EVENTS, type TrackedActivity } from '../activity/store.ts';
+import { MAX_BATCH_EVENTS, type ActivityInput, type TrackedActivity } from '../activity/store.ts';
+import { checkActivity, checkLimit, checkPlayerId, MAX_DETAILS_BYTES } from '../activity/validation.ts';
 import { actAsPlayer, builder, readPlayer } from './builder.ts';
+import { fieldRules } from './field-rules.ts';
 import { PlayerSessionRef } from './session.ts';
 
 const DEFAULT_EVENTS_LIMIT = 50;
+
+/** A details object costs one unit per 128 bytes it may carry (128 for 16 KiB): it dominates a response's size. */
+export const DETAILS_WEIGHT = MAX_DETAILS_BYTES / 128;
+
+/** The batch's checks, as the store makes them, before any root field of the operation runs. */
+function checkBatch(events: readonly ActivityInput[]): void {
+  if (events.length > MAX_BATCH_EVENTS) {
+    throw new InvalidInputError('events', `at most ${MAX_BATCH_EVENTS} events per call`);
+  }
+  events.forEach((event, index) => {
+    try {
+      checkPlayerId(event.playerId);
+      checkActivity(event.eventType, event.details);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError) || events.length === 1) throw error;
+      throw new InvalidInputError(`events[${index}].${error.field}`, `events[${index}]: ${error.message}`);
+    }
+  });
+}
 
 const ActivityEventTypeEnum = builder.enumType('ActivityEventType', {
   values: Object.fromEntries(EVENT_TYPES.map((type) => [type.toUpperCase(), { value: type }])) as Record<
@@ -16,7 +38,7 @@ const ActivityEventRef = builder.objectRef<ActivityEvent>('ActivityEvent').imple
   fields: (t) => ({
     eventType: t.expose('eventType', { type: ActivityEventTypeEnum }),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
-    details: t.expose('details', { type: 'JSONObject' }),
+    details: t.expose('details', { type: 'JSONObject', extensions: fieldRules({ weight: DETAILS_WEIGHT }) }),
   }),
 });
 
@@ -39,9 +61,19 @@ builder.queryField('recentEvents', (t) =>
       playerId: t.arg.id({ required: true }),
       limit: t.arg.int({ defaultValue: DEFAULT_EVENTS_LIMIT, description: 'From 1 to 500.' }),
     },
+    extensions: fieldRules({
+      validate: ({ playerId, limit }) => {
+        checkPlayerId(playerId as string);
+        checkLimit((limit as number | null) ?? DEFAULT_EVENTS_LIMIT);
+      },
+      listSize: ({ limit }) => (limit as number | null) ?? DEFAULT_EVENTS_LIMIT,
+    }),
     authScopes: (_root, { playerId }) => readPlayer(playerId),
-    resolve: (_root, { playerId, limit }, { store }) =>
-      store.getRecentEvents(playerId, limit ?? DEFAULT_EVENTS_LIMIT),
+    resolve: (_root, { playerId, limit }, { store, budget }) => {
+      const count = limit ?? DEFAULT_EVENTS_LIMIT;
+      budget.chargeItems(count);
+      return store.getRecentEvents(playerId, count);
+    },
   }),
 );
 
@@ -55,6 +87,12 @@ builder.mutationField('trackActivity', (t) =>
       eventType: t.arg({ type: ActivityEventTypeEnum, required: true }),
       details: t.arg({ type: 'JSONObject', description: 'At most 16 KiB of JSON.' }),
     },
+    extensions: fieldRules({
+      validate: ({ playerId, eventType, details }) => {
+        checkPlayerId(playerId as string);
+        checkActivity(eventType as string, details);
+      },
+    }),
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId, eventType, details }, { store }) =>
       store.trackActivity(playerId, eventType, details),
@@ -74,6 +112,12 @@ builder.mutationField('trackActivities', (t) =>
     type: [TrackActivityResultRef],
     description: `Records up to ${MAX_BATCH_EVENTS} gameplay events in one call, in order (a game server's batch). The whole batch is checked first: one bad event and nothing is written (the error names its index).`,
     args: { events: t.arg({ type: [ActivityInputRef], required: true }) },
+    extensions: fieldRules({
+      validate: ({ events }) => checkBatch(events as ActivityInput[]),
+      listSize: ({ events }) => (events as unknown[]).length,
+      // A batch costs its events against the rate limit, as that many single calls would.
+      writes: ({ events }) => (events as unknown[]).length,
+    }),
     authScopes: (_root, { events }) => actAsPlayer(events.map((event) => event.playerId)),
     resolve: (_root, { events }, { store }) => store.trackActivities(events),
   }),

@@ -1,7 +1,7 @@
-import { GraphQLError, GraphQLScalarType, type ValueNode } from 'graphql';
+import { GraphQLScalarType, type ValueNode } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver, LocalDateResolver } from 'graphql-scalars';
 import { builder } from './builder.ts';
-import { ErrorCode } from './errors.ts';
+import { codedError, ErrorCode } from './errors.ts';
 
 /**
  * A graphql-scalars type whose input errors carry BAD_USER_INPUT: graphql-js
@@ -12,10 +12,7 @@ function withInputErrorCode<T>(base: GraphQLScalarType, name = base.name, descri
     try {
       return parse();
     } catch (error) {
-      throw new GraphQLError((error as Error).message, {
-        nodes: node,
-        extensions: { code: ErrorCode.badUserInput },
-      });
+      throw codedError(ErrorCode.badUserInput, (error as Error).message, { nodes: node });
     }
   };
   return new GraphQLScalarType<T, unknown>({

@@ -1,5 +1,11 @@
 import type { CompletedSession, PlayerSession } from '../activity/records.ts';
+import { checkPlayerId } from '../activity/validation.ts';
 import { actAsPlayer, builder, readPlayer } from './builder.ts';
+import { fieldRules } from './field-rules.ts';
+
+/** The sectors a session keeps (the Redis layer trims to the last 100). */
+const SESSION_SECTORS = 100;
+const checksPlayerId = fieldRules({ validate: ({ playerId }) => checkPlayerId(playerId as string) });
 
 export const PlayerSessionRef = builder.objectRef<PlayerSession>('PlayerSession').implement({
   description: 'An open session: counters since login.',
@@ -13,6 +19,7 @@ export const PlayerSessionRef = builder.objectRef<PlayerSession>('PlayerSession'
     combatEvents: t.exposeInt('combatEvents'),
     sectorsVisited: t.exposeStringList('sectorsVisited', {
       description: 'Distinct sectors entered this session, oldest first (the last 100).',
+      extensions: fieldRules({ listSize: SESSION_SECTORS }),
     }),
     lastSeenAt: t.expose('lastSeenAt', {
       type: 'DateTime',
@@ -33,7 +40,7 @@ const CompletedSessionRef = builder.objectRef<CompletedSession>('CompletedSessio
     tradesCount: t.exposeInt('tradesCount'),
     tradeVolume: t.exposeFloat('tradeVolume'),
     combatEvents: t.exposeInt('combatEvents'),
-    sectorsVisited: t.exposeStringList('sectorsVisited'),
+    sectorsVisited: t.exposeStringList('sectorsVisited', { extensions: fieldRules({ listSize: SESSION_SECTORS }) }),
   }),
 });
 
@@ -43,6 +50,7 @@ builder.queryField('playerSession', (t) =>
     nullable: true,
     description: 'The open session, or null when the player is offline or the session expired.',
     args: { playerId: t.arg.id({ required: true }) },
+    extensions: checksPlayerId,
     authScopes: (_root, { playerId }) => readPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.getSession(playerId),
   }),
@@ -54,6 +62,7 @@ builder.mutationField('trackLogin', (t) =>
     description:
       'Opens a session. An open session is first completed as a logout ending at its last activity.',
     args: { playerId: t.arg.id({ required: true }) },
+    extensions: checksPlayerId,
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.trackLogin(playerId),
   }),
@@ -66,6 +75,7 @@ builder.mutationField('trackLogout', (t) =>
     description:
       'Completes the open session into the summary and daily records. Null, and nothing changed, when no session is open.',
     args: { playerId: t.arg.id({ required: true }) },
+    extensions: checksPlayerId,
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.trackLogout(playerId),
   }),
@@ -78,6 +88,7 @@ builder.mutationField('trackHeartbeat', (t) =>
     description:
       'Keeps a connected but quiet player online: restarts the session TTL and its idle clock without counting an action or recording an event. Null, and nothing written, when no session is open. Send it every minute or so while connected.',
     args: { playerId: t.arg.id({ required: true }) },
+    extensions: checksPlayerId,
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.trackHeartbeat(playerId),
   }),

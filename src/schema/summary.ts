@@ -1,5 +1,7 @@
 import type { PlayerSummary } from '../activity/records.ts';
+import { checkPlayerId } from '../activity/validation.ts';
 import { builder, readPlayer } from './builder.ts';
+import { fieldRules } from './field-rules.ts';
 
 const PlayerSummaryRef = builder.objectRef<PlayerSummary>('PlayerSummary').implement({
   description: 'Totals over the sessions completed in the last 30 days of activity.',
@@ -14,6 +16,7 @@ const PlayerSummaryRef = builder.objectRef<PlayerSummary>('PlayerSummary').imple
     uniqueSectorsVisited: t.exposeInt('uniqueSectorsVisited'),
     allSectors: t.exposeStringList('allSectors', {
       description: 'Sectors visited, most recent last (the last 200).',
+      extensions: fieldRules({ listSize: 200 }),
     }),
     lastUpdated: t.expose('lastUpdated', { type: 'DateTime', nullable: true }),
   }),
@@ -24,6 +27,7 @@ builder.queryField('playerSummary', (t) =>
     type: PlayerSummaryRef,
     description: 'Zeroed when the player has no summary.',
     args: { playerId: t.arg.id({ required: true }) },
+    extensions: fieldRules({ validate: ({ playerId }) => checkPlayerId(playerId as string) }),
     authScopes: (_root, { playerId }) => readPlayer(playerId),
     resolve: (_root, { playerId }, { store }) => store.getSummary(playerId),
   }),

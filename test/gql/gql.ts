@@ -23,7 +23,7 @@ type Documents = {
     "\n  query RecentEvents($playerId: ID!, $limit: Int) {\n    recentEvents(playerId: $playerId, limit: $limit) {\n      eventType\n      timestamp\n      details\n    }\n  }\n": typeof types.RecentEventsDocument,
     "\n  query RecentEventsDefaultLimit($playerId: ID!) {\n    recentEvents(playerId: $playerId) {\n      eventType\n    }\n  }\n": typeof types.RecentEventsDefaultLimitDocument,
     "\n  query DailyStats($playerId: ID!, $date: Date) {\n    dailyStats(playerId: $playerId, date: $date) {\n      playerId\n      date\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n    }\n  }\n": typeof types.DailyStatsDocument,
-    "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n": typeof types.OnlinePlayersDocument,
+    "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds {\n      playerIds\n      nextCursor\n    }\n  }\n": typeof types.OnlinePlayersDocument,
     "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": typeof types.OnlineCountChangesDocument,
     "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n": typeof types.TrackActivitiesDocument,
     "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n": typeof types.TrackHeartbeatDocument,
@@ -38,7 +38,7 @@ const documents: Documents = {
     "\n  query RecentEvents($playerId: ID!, $limit: Int) {\n    recentEvents(playerId: $playerId, limit: $limit) {\n      eventType\n      timestamp\n      details\n    }\n  }\n": types.RecentEventsDocument,
     "\n  query RecentEventsDefaultLimit($playerId: ID!) {\n    recentEvents(playerId: $playerId) {\n      eventType\n    }\n  }\n": types.RecentEventsDefaultLimitDocument,
     "\n  query DailyStats($playerId: ID!, $date: Date) {\n    dailyStats(playerId: $playerId, date: $date) {\n      playerId\n      date\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n    }\n  }\n": types.DailyStatsDocument,
-    "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n": types.OnlinePlayersDocument,
+    "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds {\n      playerIds\n      nextCursor\n    }\n  }\n": types.OnlinePlayersDocument,
     "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": types.OnlineCountChangesDocument,
     "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n": types.TrackActivitiesDocument,
     "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n": types.TrackHeartbeatDocument,
@@ -97,7 +97,7 @@ export function graphql(source: "\n  query DailyStats($playerId: ID!, $date: Dat
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n"): (typeof documents)["\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds\n  }\n"];
+export function graphql(source: "\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds {\n      playerIds\n      nextCursor\n    }\n  }\n"): (typeof documents)["\n  query OnlinePlayers {\n    onlinePlayerCount\n    onlinePlayerIds {\n      playerIds\n      nextCursor\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -121,7 +121,10 @@ export const DailyStats = graphql(`
 export const OnlinePlayers = graphql(`
   query OnlinePlayers {
     onlinePlayerCount
-    onlinePlayerIds
+    onlinePlayerIds {
+      playerIds
+      nextCursor
+    }
   }
 `);
 

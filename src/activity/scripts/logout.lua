@@ -1,7 +1,7 @@
--- Completes the open session at now. Without an open session nothing changes,
--- so a retried logout never counts a session twice.
+-- Completes the open session at now. Without a readable open session nothing
+-- changes, so a retried logout never counts a session twice.
 -- Returns the completed session JSON, or false when no session was open.
 check_key_types()
-local open = read_session(redis.call('GET', cfg.session_key), cfg.player_id)
+local open = read_session(redis.call('GET', K.session))
 if not open then return false end
-return complete_session(cfg, open, cfg.now_us, cfg.now_ts, cfg.now_date, nil, false)
+return complete_session(open, A.now_us, A.now_ts, A.now_date, nil, false)

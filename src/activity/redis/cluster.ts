@@ -1,0 +1,25 @@
+import type { RedisMode } from './mode.ts';
+
+/**
+ * A Redis Cluster: every per-player key carries the player id as a hash tag
+ * ({id}), so one player's keys share a slot and its scripts stay atomic; the
+ * online set and its version share the {activity:online} slot, out of the
+ * per-player scripts' reach (the store changes it after them).
+ */
+export const clusterMode: RedisMode = {
+  name: 'cluster',
+  online: { online: 'activity:{activity:online}:players', online_version: 'activity:{activity:online}:version' },
+  player: (id) => ({
+    session: `activity:session:{${id}}`,
+    events: `activity:events:{${id}}`,
+    summary: `activity:summary:{${id}}`,
+    dailyPrefix: `activity:daily:{${id}}:`,
+  }),
+  playerScriptKeys(id) {
+    const { session, events, summary } = this.player(id);
+    return { session, events, summary };
+  },
+  scriptsChangeOnlineSet: false,
+  // One pipeline per player (one slot).
+  pipelineGroup: (call) => call.keys['session'] ?? '',
+};

@@ -1,0 +1,56 @@
+import { ONLINE_COUNT_CHANNEL, type OnlineKeys } from './layout.ts';
+import type { Deadline, Script, ScriptRunner } from './runner.ts';
+
+/** The online set, the same in both modes: its reads, and changes made outside the per-player scripts. */
+export class OnlineSet {
+  readonly keys: OnlineKeys;
+  readonly #runner: ScriptRunner;
+  readonly #change: Script;
+  readonly #count: Script;
+  readonly #publish: Script;
+
+  constructor(runner: ScriptRunner, keys: OnlineKeys) {
+    this.keys = keys;
+    this.#runner = runner;
+    const keyNames = Object.keys(keys);
+    const constants = { channel: ONLINE_COUNT_CHANNEL };
+    this.#change = runner.define('online-change', ['online'], keyNames, constants);
+    this.#count = runner.define('online-count', ['online'], keyNames, constants);
+    this.#publish = runner.define('publish-count', ['online'], keyNames, constants);
+  }
+
+  count(deadline: Deadline): Promise<number> {
+    return this.#runner.command(deadline, (redis) => redis.scard(this.keys.online));
+  }
+
+  members(deadline: Deadline): Promise<string[]> {
+    return this.#runner.command(deadline, (redis) => redis.smembers(this.keys.online));
+  }
+
+  async scan(cursor: string, count: number, deadline: Deadline): Promise<{ cursor: string; playerIds: string[] }> {
+    const [next, playerIds] = await this.#runner.command(deadline, (redis) =>
+      redis.sscan(this.keys.online, cursor, 'COUNT', count),
+    );
+    return { cursor: next, playerIds };
+  }
+
+  /** The count-channel message for the current count and version, read together. */
+  versionedCount(deadline: Deadline): Promise<unknown> {
+    return this.#runner.run(this.#count, { keys: this.keys, args: {} }, deadline);
+  }
+
+  /** Publishes the current count and version again, for subscribers that may have missed a change. */
+  async publish(deadline: Deadline): Promise<void> {
+    await this.#runner.run(this.#publish, { keys: this.keys, args: {} }, deadline);
+  }
+
+  /** Adds or removes players in one round trip; how many changed the set. */
+  async change(change: 'add' | 'remove', playerIds: readonly string[], deadline: Deadline): Promise<number> {
+    const replies = await this.#runner.runMany(
+      this.#change,
+      playerIds.map((playerId) => ({ keys: this.keys, args: { change, player_id: playerId } })),
+      deadline,
+    );
+    return replies.filter((changed) => changed === 1).length;
+  }
+}

@@ -1,0 +1,25 @@
+import type { RedisMode } from './mode.ts';
+
+/**
+ * A single Redis server: the original Python service's key names, so both
+ * can share one Redis during a migration; every script reaches every key,
+ * so the per-player scripts change the online set in the same atomic step.
+ */
+const online = { online: 'activity:online_players', online_version: 'activity:online_count_version' };
+
+export const singleServerMode: RedisMode = {
+  name: 'single-server',
+  online,
+  player: (id) => ({
+    session: `activity:session:${id}`,
+    events: `activity:events:${id}`,
+    summary: `activity:summary:${id}`,
+    dailyPrefix: `activity:daily:${id}:`,
+  }),
+  playerScriptKeys(id) {
+    const { session, events, summary } = this.player(id);
+    return { session, events, summary, ...online };
+  },
+  scriptsChangeOnlineSet: true,
+  pipelineGroup: () => '',
+};

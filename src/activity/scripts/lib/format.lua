@@ -1,0 +1,218 @@
+-- The stored record shapes, Lua side; ../../records.ts is the TS side and
+-- test/stored-format.test.ts holds both to the same answers on random records.
+--
+-- Reading: a record is either valid or rejected as a whole, by the same rules
+-- as the TS decoders:
+-- - a counter is absent (0) or a finite number; null, a string, NaN or
+--   infinity rejects the record;
+-- - a timestamp is a real instant written YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|+00:00]
+--   (year 1-9999, real month, day, hour, minute, second); an optional one may
+--   also be absent or null;
+-- - a list is absent, [] (or {} from a cjson writer), or an array of strings
+--   and safe integers (read as their decimal strings).
+-- A rejected session is no session; a rejected summary or daily record reads
+-- as empty, as the TS decoders zero it.
+--
+-- Writing: a hand-rolled encoder instead of cjson.encode, which turns an
+-- empty array into {} and keeps only 14 significant digits. A value that
+-- would not read back (a non-finite number) fails the script before any write.
+
+local NULL = cjson.null
+
+local function is_finite(x)
+  return type(x) == 'number' and x == x and x ~= math.huge and x ~= -math.huge
+end
+
+local function enc_str(s)
+  return cjson.encode(tostring(s))
+end
+
+local function enc_num(x)
+  if not is_finite(x) then
+    return error({err = 'ERR activity: refusing to store a non-finite number'})
+  end
+  if x == math.floor(x) and math.abs(x) < 9007199254740992 then
+    return string.format('%d', x)
+  end
+  -- shortest form that reads back as the same double, as Python's repr does
+  for _, fmt in ipairs({'%.15g', '%.16g'}) do
+    local s = string.format(fmt, x)
+    if tonumber(s) == x then return s end
+  end
+  return string.format('%.17g', x)
+end
+
+local function enc_str_array(list)
+  local parts = {}
+  for i = 1, #list do parts[i] = enc_str(list[i]) end
+  return '[' .. table.concat(parts, ',') .. ']'
+end
+
+-- fields: array of {name, encoded_value}
+local function enc_object(fields)
+  local parts = {}
+  for i = 1, #fields do
+    parts[i] = enc_str(fields[i][1]) .. ':' .. fields[i][2]
+  end
+  return '{' .. table.concat(parts, ',') .. '}'
+end
+
+local function decode_object(raw)
+  if not raw then return nil end
+  local ok, value = pcall(cjson.decode, raw)
+  if ok and type(value) == 'table' then return value end
+  return nil
+end
+
+local function days_from_civil(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local mp = (m + 9) % 12
+  local doy = math.floor((153 * mp + 2) / 5) + d - 1
+  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+end
+
+local MONTH_DAYS = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+local function days_in_month(y, m)
+  if m == 2 and (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) then return 29 end
+  return MONTH_DAYS[m]
+end
+
+-- Reads a stored timestamp. Returns microseconds since the epoch (an
+-- integer, exact in a double until the year 2255, so durations carry no
+-- rounding noise), the timestamp in the stored form, and its UTC date;
+-- nil when it is not a stored timestamp.
+local function parse_ts(s)
+  if type(s) ~= 'string' then return nil end
+  local y, mo, d, h, mi, se, rest =
+    string.match(s, '^(%d%d%d%d)%-(%d%d)%-(%d%d)[T ](%d%d):(%d%d):(%d%d)(.*)$')
+  if not y then return nil end
+  local frac = ''
+  if string.sub(rest, 1, 1) == '.' then
+    frac, rest = string.match(rest, '^%.(%d+)(.*)$')
+    if not frac or #frac > 9 then return nil end
+  end
+  if rest ~= '' and rest ~= 'Z' and rest ~= '+00:00' then return nil end
+  local yn, mon, dn, hn, min, sn = tonumber(y), tonumber(mo), tonumber(d), tonumber(h), tonumber(mi), tonumber(se)
+  if yn < 1 or mon < 1 or mon > 12 or dn < 1 or dn > days_in_month(yn, mon) or hn > 23 or min > 59 or sn > 59 then
+    return nil
+  end
+  local micros = 0
+  if frac ~= '' then micros = tonumber(string.sub(frac .. '000000', 1, 6)) end
+  local date = y .. '-' .. mo .. '-' .. d
+  local naive = date .. 'T' .. h .. ':' .. mi .. ':' .. se
+  if micros ~= 0 then naive = naive .. string.format('.%06d', micros) end
+  local seconds = days_from_civil(yn, mon, dn) * 86400 + hn * 3600 + min * 60 + sn
+  return seconds * 1000000 + micros, naive, date
+end
+
+-- Field readers: the value, or nil when it rejects the record.
+local function read_count(record, name)
+  local value = record[name]
+  if value == nil then return 0 end
+  if is_finite(value) then return value end
+  return nil
+end
+
+-- false (not nil) for an absent optional timestamp
+local function read_optional_ts(record, name)
+  local value = record[name]
+  if value == nil or value == NULL then return false end
+  if parse_ts(value) then return value end
+  return nil
+end
+
+local function read_list(record, name)
+  local value = record[name]
+  if value == nil then return {} end
+  if type(value) ~= 'table' then return nil end
+  local size = 0
+  for _ in pairs(value) do size = size + 1 end
+  if size ~= #value then return nil end -- an object with keys, or holes
+  local list = {}
+  for i = 1, #value do
+    local item = value[i]
+    if type(item) == 'string' then
+      list[i] = item
+    elseif is_finite(item) and item == math.floor(item) and math.abs(item) < 9007199254740992 then
+      list[i] = string.format('%d', item)
+    else
+      return nil
+    end
+  end
+  return list
+end
+
+local function read_counts(record, names, into)
+  for i = 1, #names do
+    local value = read_count(record, names[i])
+    if value == nil then return nil end
+    into[names[i]] = value
+  end
+  return into
+end
+
+local SESSION_COUNTS = {'actions_count', 'trades_count', 'trade_volume', 'combat_events'}
+local SUMMARY_COUNTS = {
+  'total_sessions', 'total_playtime_seconds', 'total_actions', 'total_trades',
+  'total_trade_volume', 'total_combat_events', 'unique_sectors_visited',
+}
+local DAILY_COUNTS = {'sessions', 'playtime_seconds', 'actions', 'trades', 'trade_volume', 'combat_events'}
+
+-- An open session, or nil when absent or rejected.
+local function read_session(raw)
+  local s = decode_object(raw)
+  if not s or type(s.player_id) ~= 'string' then return nil end
+  if not parse_ts(s.login_at) or not parse_ts(s.last_activity_at) then return nil end
+  local session = {player_id = s.player_id, login_at = s.login_at, last_activity_at = s.last_activity_at}
+  if not read_counts(s, SESSION_COUNTS, session) then return nil end
+  session.sectors_visited = read_list(s, 'sectors_visited')
+  local last_seen_at = read_optional_ts(s, 'last_seen_at')
+  if session.sectors_visited == nil or last_seen_at == nil then return nil end
+  session.last_seen_at = last_seen_at or nil
+  return session
+end
+
+-- The summary's counters and sectors; all zero when absent or rejected.
+local function read_summary(raw)
+  local s = decode_object(raw) or {}
+  local summary = read_counts(s, SUMMARY_COUNTS, {})
+  local all_sectors = read_list(s, 'all_sectors')
+  if not summary or not all_sectors or read_optional_ts(s, 'last_updated') == nil then
+    summary, all_sectors = read_counts({}, SUMMARY_COUNTS, {}), {}
+  end
+  summary.all_sectors = all_sectors
+  return summary
+end
+
+local function read_daily(raw)
+  return read_counts(decode_object(raw) or {}, DAILY_COUNTS, {}) or read_counts({}, DAILY_COUNTS, {})
+end
+
+-- last_seen_at (written by heartbeats only; the original ignores it) is
+-- kept when present, so a session that never had a heartbeat keeps exactly
+-- the original's fields.
+local function encode_session(s)
+  local fields = {
+    {'player_id', enc_str(s.player_id)},
+    {'login_at', enc_str(s.login_at)},
+    {'last_activity_at', enc_str(s.last_activity_at)},
+    {'actions_count', enc_num(s.actions_count)},
+    {'trades_count', enc_num(s.trades_count)},
+    {'trade_volume', enc_num(s.trade_volume)},
+    {'combat_events', enc_num(s.combat_events)},
+    {'sectors_visited', enc_str_array(s.sectors_visited)},
+  }
+  if s.last_seen_at then fields[#fields + 1] = {'last_seen_at', enc_str(s.last_seen_at)} end
+  return enc_object(fields)
+end
+
+local function encode_event(event_type, timestamp, details_json)
+  return enc_object({
+    {'event_type', enc_str(event_type)},
+    {'timestamp', enc_str(timestamp)},
+    {'details', details_json},
+  })
+end

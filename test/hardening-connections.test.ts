@@ -1,0 +1,160 @@
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { errorCodes, useTestService } from './support/harness.ts';
+import { TrackLogin } from './support/operations.ts';
+import { openSocket, type Outcome } from './support/transports.ts';
+
+/**
+ * Issue 9.9: subscriptions end when their token expires; caps on
+ * subscriptions per socket and per instance; a request body must arrive
+ * within REQUEST_TIMEOUT_MS.
+ */
+
+const service = useTestService({
+  env: { MAX_SUBSCRIPTIONS_PER_SOCKET: '3', MAX_SUBSCRIPTIONS: '5', REQUEST_TIMEOUT_MS: '1000' },
+});
+
+const SUBSCRIPTION = { query: 'subscription { onlinePlayerCount }' };
+
+/** An SSE subscription that records every result until the server completes it. */
+function sseSubscription(token: string) {
+  const abort = new AbortController();
+  const results: Outcome[] = [];
+  const ended = (async () => {
+    const response = await fetch(service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify(SUBSCRIPTION),
+      signal: abort.signal,
+    });
+    let buffered = '';
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        const events = buffered.split('\n\n');
+        buffered = events.pop() ?? '';
+        for (const event of events) {
+          const data = event.split('\n').find((line) => line.startsWith('data:'));
+          if (event.includes('event: next') && data) results.push(JSON.parse(data.slice(5)) as Outcome);
+          if (event.includes('event: complete')) return 'complete';
+        }
+      }
+      return 'closed';
+    } catch {
+      return 'aborted';
+    }
+  })();
+  return { results, ended, stop: () => abort.abort() };
+}
+
+describe('a subscription ends with UNAUTHENTICATED when its token expires', () => {
+  it('over graphql-ws, the socket staying open', async () => {
+    const token = await service.token({ role: 'admin', subject: 'short-lived', expiresIn: '2s' });
+    const socket = openSocket(service.url, token);
+    try {
+      const feed = socket.subscribe(SUBSCRIPTION);
+      await expect.poll(() => feed.results.length).toBe(1);
+      await expect.poll(() => feed.results.length, { timeout: 5000 }).toBe(2);
+      expect(errorCodes(feed.results[1]!)).toEqual(['UNAUTHENTICATED']);
+      expect(await feed.ended).toBe('complete');
+      expect(socket.closeCode()).toBeUndefined();
+    } finally {
+      await socket.client.dispose();
+    }
+  });
+
+  it('over SSE, the stream completing', async () => {
+    const token = await service.token({ role: 'admin', subject: 'short-lived', expiresIn: '2s' });
+    const feed = sseSubscription(token);
+    await expect.poll(() => feed.results.length).toBe(1);
+    expect(await Promise.race([feed.ended, new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))])).toBe('complete');
+    expect(feed.results.map((result) => (result.errors ? errorCodes(result)[0] : 'count'))).toEqual(['count', 'UNAUTHENTICATED']);
+    await expect.poll(() => service.app.onlineCount.openFeeds).toBe(0);
+  });
+
+  it('a token valid for an hour keeps its subscription (the positive control)', async () => {
+    const token = await service.token({ role: 'admin', subject: 'long-lived' });
+    const socket = openSocket(service.url, token);
+    try {
+      const feed = socket.subscribe(SUBSCRIPTION);
+      await expect.poll(() => feed.results.length).toBe(1);
+      await service.run(TrackLogin, { playerId: 'p1' });
+      await expect.poll(() => feed.results.at(-1)).toEqual({ data: { onlinePlayerCount: 1 } });
+      expect(feed.results.every((result) => !result.errors)).toBe(true);
+    } finally {
+      await socket.client.dispose();
+    }
+  });
+});
+
+describe('subscription caps', () => {
+  it('MAX_SUBSCRIPTIONS_PER_SOCKET=3: the 4th on one socket gets TOO_MANY_SUBSCRIPTIONS; the others and the socket carry on', async () => {
+    const socket = openSocket(service.url, await service.token({ role: 'admin', subject: 'dashboard' }));
+    try {
+      const feeds = [socket.subscribe(SUBSCRIPTION), socket.subscribe(SUBSCRIPTION), socket.subscribe(SUBSCRIPTION)];
+      await expect.poll(() => feeds.every((feed) => feed.results.length === 1)).toBe(true);
+      const refused = socket.subscribe(SUBSCRIPTION);
+      expect(errorCodes((await refused.ended) as Outcome)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
+      expect(socket.closeCode()).toBeUndefined();
+      await service.run(TrackLogin, { playerId: 'p1' });
+      await expect.poll(() => feeds.every((feed) => feed.results.at(-1)?.data?.['onlinePlayerCount'] === 1)).toBe(true);
+      // Completing one makes room for another.
+      feeds[0]!.stop();
+      await expect.poll(async () => (await socket.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 1 });
+    } finally {
+      await socket.client.dispose();
+    }
+  });
+
+  it('MAX_SUBSCRIPTIONS=5 on the instance, SSE and graphql-ws together', async () => {
+    const token = await service.token({ role: 'admin', subject: 'wall' });
+    const sockets = [openSocket(service.url, token), openSocket(service.url, token)];
+    const sse = [sseSubscription(token), sseSubscription(token)];
+    try {
+      const ws = [sockets[0]!.subscribe(SUBSCRIPTION), sockets[0]!.subscribe(SUBSCRIPTION), sockets[1]!.subscribe(SUBSCRIPTION)];
+      await expect.poll(() => [...ws, ...sse].every((feed) => feed.results.length === 1)).toBe(true);
+      expect(service.app.onlineCount.openFeeds).toBe(5);
+      // Refused by the instance-wide cap: one result with the error, then complete.
+      const refused = sockets[1]!.subscribe(SUBSCRIPTION);
+      expect(await refused.ended).toBe('complete');
+      expect(refused.results.map(errorCodes)).toEqual([['TOO_MANY_SUBSCRIPTIONS']]);
+      const overSse = sseSubscription(token);
+      await expect.poll(() => overSse.results.length).toBe(1);
+      expect(errorCodes(overSse.results[0]!)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
+      overSse.stop();
+      // One ends; a new one is let in.
+      ws[0]!.stop();
+      await expect.poll(() => service.app.onlineCount.openFeeds).toBe(4);
+      await expect.poll(async () => (await sockets[1]!.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 0 });
+    } finally {
+      for (const feed of sse) feed.stop();
+      await Promise.all(sockets.map((socket) => socket.client.dispose()));
+    }
+  });
+});
+
+describe('REQUEST_TIMEOUT_MS=1000', () => {
+  it('a body that stops arriving gets 408 and the connection is closed', async () => {
+    const { port } = new URL(service.url);
+    const outcome = await new Promise<{ status: string; closed: boolean }>((resolve) => {
+      let received = '';
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+      });
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('close', () => resolve({ status: received.split('\r\n')[0] ?? '', closed: true }));
+      socket.on('error', () => {});
+    });
+    expect(outcome).toEqual({ status: 'HTTP/1.1 408 Request Timeout', closed: true });
+  });
+
+  it('a whole request is served as usual', async () => {
+    const response = await fetch(service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await service.token({ role: 'admin', subject: 'a' })}` },
+      body: JSON.stringify({ query: '{ onlinePlayerCount }' }),
+    });
+    expect(await response.json()).toEqual({ data: { onlinePlayerCount: 0 } });
+  });
+});

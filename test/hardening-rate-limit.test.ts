@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes, startTestService, type TestService, useTestService } from './support/harness.ts';
+import { dumpRedis } from './support/redis-dump.ts';
+import { firstResult } from './support/transports.ts';
+
+/**
+ * Issue 9.8: the rate limit counts writes (a batch of 500 events costs 500,
+ * aliases add up) and is shared by every instance on the Redis.
+ */
+
+const BUDGET = 600;
+const service = useTestService({ env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: String(BUDGET) } });
+
+const batch = (count: number, playerId = 'p1') => Array.from({ length: count }, () => ({ playerId, eventType: 'DOCK' }));
+const BATCH = 'mutation($e: [ActivityInput!]!) { trackActivities(events: $e) { event { eventType } } }';
+const TWO_BATCHES =
+  'mutation($a: [ActivityInput!]!, $b: [ActivityInput!]!) { a: trackActivities(events: $a) { event { eventType } } b: trackActivities(events: $b) { event { eventType } } }';
+
+const send = async (url: string, token: string, query: string, variables: Record<string, unknown> = {}) =>
+  firstResult('http', url, token, { query, variables });
+
+describe(`RATE_LIMIT_MUTATIONS_PER_MINUTE=${BUDGET} counts writes`, () => {
+  it('a batch of 500 events costs 500: a second batch of 200 in the same minute is refused whole', async () => {
+    const token = await service.token({ role: 'service', subject: 'batcher' });
+    expect((await send(service.url, token, BATCH, { e: batch(500) })).errors).toBeUndefined();
+    const before = await dumpRedis(service.redis);
+    const refused = await send(service.url, token, BATCH, { e: batch(200) });
+    expect(errorCodes(refused)).toEqual(['RATE_LIMITED']);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ cost: 200, limit: BUDGET });
+    expect(await service.redis.llen('activity:events:p1')).toBe(500);
+    // The refusal cost nothing: 100 more still fit.
+    expect((await send(service.url, token, BATCH, { e: batch(100) })).errors).toBeUndefined();
+    expect(errorCodes(await send(service.url, token, 'mutation { trackLogin(playerId: "p1") { playerId } }'))).toEqual(['RATE_LIMITED']);
+    expect(before['activity:online_players']).toBeUndefined();
+  });
+
+  it('aliases add up: two aliased batches of 350 are 700, over the budget, and neither is written', async () => {
+    const token = await service.token({ role: 'service', subject: 'aliaser' });
+    const refused = await send(service.url, token, TWO_BATCHES, { a: batch(350), b: batch(350) });
+    expect(errorCodes(refused)).toEqual(['RATE_LIMITED']);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ cost: 700 });
+    expect(await service.redis.keys('activity:*')).toEqual([]);
+    expect((await send(service.url, token, TWO_BATCHES, { a: batch(300), b: batch(300) })).errors).toBeUndefined();
+    expect(await service.redis.llen('activity:events:p1')).toBe(500); // the list keeps the last 500
+  });
+
+  it('names a single operation larger than the whole budget', async () => {
+    const small = await startTestService({ env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100' } });
+    try {
+      const refused = await send(small.url, await small.token({ role: 'service', subject: 'big' }), BATCH, { e: batch(101) });
+      expect(errorCodes(refused)).toEqual(['RATE_LIMITED']);
+      expect(refused.errors?.[0]?.message).toMatch(/more than the 100 a caller may write in a minute: split it/);
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('queries cost nothing against it, and the budget comes back the next minute', async () => {
+    const token = await service.token({ role: 'service', subject: 'minute' });
+    expect((await send(service.url, token, TWO_BATCHES, { a: batch(BUDGET / 2), b: batch(BUDGET / 2) })).errors).toBeUndefined();
+    for (let n = 0; n < 5; n += 1) expect((await send(service.url, token, '{ onlinePlayerCount }')).errors).toBeUndefined();
+    expect(errorCodes(await send(service.url, token, BATCH, { e: batch(1) }))).toEqual(['RATE_LIMITED']);
+    service.clock.advance(60_000);
+    expect((await send(service.url, token, BATCH, { e: batch(1) })).errors).toBeUndefined();
+  });
+});
+
+describe('shared by every instance on one Redis', () => {
+  let second: TestService;
+  beforeAll(async () => {
+    second = await startTestService({ redisServer: service.redisServer, env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: String(BUDGET) } });
+  });
+  afterAll(async () => {
+    await second.stop();
+  });
+
+  it('what one instance let through counts on the other', async () => {
+    second.clock.set(service.clock.now());
+    const token = await service.token({ role: 'service', subject: 'everywhere' });
+    expect((await send(service.url, token, BATCH, { e: batch(400) })).errors).toBeUndefined();
+    expect(errorCodes(await send(second.url, token, BATCH, { e: batch(201) }))).toEqual(['RATE_LIMITED']);
+    expect((await send(second.url, token, BATCH, { e: batch(200) })).errors).toBeUndefined();
+    expect(errorCodes(await send(service.url, token, BATCH, { e: batch(1) }))).toEqual(['RATE_LIMITED']);
+  });
+});
