@@ -10,6 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // One clear line when redis-server or redis-cli is missing or too old.
+    globalSetup: ['test/support/global-setup.ts'],
     // Lets memory tests collect garbage before they measure.
     execArgv: ['--expose-gc'],
     // Each test file starts its own redis-server, so files run in parallel safely.

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../src/redis-server.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const START_TIMEOUT_MS = 15_000;
+// A guard against a server that never comes up, not a speed check: three
+// processes loading their modules at once on 2 busy cores can take 15 s.
+const START_TIMEOUT_MS = 45_000;
 const STOP_TIMEOUT_MS = 12_000;
 const KEPT_OUTPUT_LINES = 40;
 

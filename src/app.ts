@@ -13,6 +13,7 @@ import { serveGraphQLOverWebSocket } from './http/graphql-ws.ts';
 import { createAdminConsoleRoutes } from './http/admin-console.ts';
 import { createLocalGraphiQL } from './http/graphiql.ts';
 import { createOpsRoutes } from './http/ops-routes.ts';
+import { useNoProxyBufferingForSSE } from './http/sse-buffering.ts';
 import { webSocketAuthorization } from './http/ws-authorization.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
@@ -37,6 +38,8 @@ export interface App {
   readonly logger: Logger;
   /** Connects to Redis and listens; resolves with the GraphQL endpoint's URL. */
   start(port?: number, host?: string): Promise<string>;
+  /** Base URL of /health, /ready and /metrics once started (OPS_PORT, or the public port). */
+  opsUrl(): string;
   /**
    * Graceful stop: refuses new connections and reports not ready, completes
    * every subscription (SSE and WebSocket), lets requests in flight finish
@@ -60,6 +63,10 @@ export function createApp(
   const metrics = new ServiceMetrics({ schema, openSubscriptions: () => onlineCount.openFeeds });
   const store = new ActivityStore(redis, clock, {
     callDeadlineMs: config.redis.callDeadlineMs,
+    replicaAcks:
+      config.redis.waitReplicas > 0
+        ? { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs }
+        : undefined,
     onUnavailable: () => metrics.redisFailures.inc({ connection: 'commands' }),
   });
   // A scrape while Redis is away reads nothing (and so counts no failure of its own).
@@ -130,7 +137,13 @@ export function createApp(
     maskedErrors: { maskError, isDev: false },
     maxRequestBodySize: config.limits.maxRequestBytes,
     cors: (request) => corsFor(config, request.headers.get('origin')),
-    plugins: [useRequestLog(logger), metrics.plugin(), useInputErrorCodes(), ...protectionPlugins(config, { rateLimiter })],
+    plugins: [
+      useRequestLog(logger),
+      metrics.plugin(),
+      useInputErrorCodes(),
+      ...protectionPlugins(config, { rateLimiter }),
+      useNoProxyBufferingForSSE(),
+    ],
     logging: {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),
@@ -152,46 +165,65 @@ export function createApp(
     ...(config.graphiql ? [graphiql.routes] : []),
     ...(config.adminConsole ? [createAdminConsoleRoutes({ developmentAdminToken: config.developmentAdminToken })] : []),
   ];
-  const routes = async (req: IncomingMessage, res: ServerResponse) => {
-    for (const route of [opsRoutes, ...browserRoutes]) if (await route(req, res)) return true;
-    return false;
-  };
-  const { requestTimeoutMs } = config.limits;
-  const server: Server = createServer(
-    {
-      // Headers and body must both arrive within REQUEST_TIMEOUT_MS (408 otherwise). Node checks
-      // every connectionsCheckingInterval (30 s by default, which would let a slow body stay up to
-      // twice the limit), so check often.
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: requestTimeoutMs,
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(requestTimeoutMs / 10))),
-    },
-    (req, res) => {
-      // Node's own check above runs on an interval and has been seen to let a stalled body through under
-      // load; this timer per request makes the deadline exact: a body still incomplete then gets 408.
-      const bodyDeadline = setTimeout(() => {
-        if (req.complete) return;
-        if (!res.headersSent) res.writeHead(408, { connection: 'close' }).end();
-        req.socket.destroy();
-      }, requestTimeoutMs).unref();
-      res.once('close', () => clearTimeout(bodyDeadline));
-      routes(req, res).then(
+  // Routes tried in order before Yoga; `fallback` answers what none of them took.
+  const serveRoutes =
+    (routes: readonly ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>)[]) =>
+    (req: IncomingMessage, res: ServerResponse, fallback: () => void) => {
+      (async () => {
+        for (const route of routes) if (await route(req, res)) return true;
+        return false;
+      })().then(
         (handled) => {
-          if (!handled) void yoga(req, res);
+          if (!handled) fallback();
         },
         (error: unknown) => {
           logger.error({ err: error }, 'route failed');
           if (!res.headersSent) res.writeHead(500).end();
         },
       );
-    },
-  );
+    };
+  const { requestTimeoutMs } = config.limits;
+  // Headers and body must both arrive within REQUEST_TIMEOUT_MS (408 otherwise). Node checks
+  // every connectionsCheckingInterval (30 s by default, which would let a slow body stay up to
+  // twice the limit), so check often.
+  const serverOptions = {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(requestTimeoutMs / 10))),
+  };
+  // Node's own check above runs on an interval and has been seen to let a stalled body through under
+  // load; this timer per request makes the deadline exact: a body still incomplete then gets 408.
+  const withBodyDeadline = (req: IncomingMessage, res: ServerResponse) => {
+    const bodyDeadline = setTimeout(() => {
+      if (req.complete) return;
+      if (!res.headersSent) res.writeHead(408, { connection: 'close' }).end();
+      req.socket.destroy();
+    }, requestTimeoutMs).unref();
+    res.once('close', () => clearTimeout(bodyDeadline));
+  };
+  // With OPS_PORT the operators' endpoints get a listener of their own (an
+  // internal address a load balancer's probes and Prometheus reach) and the
+  // public port serves GraphQL only.
+  const serveOps = serveRoutes([opsRoutes]);
+  const servePublic = serveRoutes(config.ops ? browserRoutes : [opsRoutes, ...browserRoutes]);
+  const opsServer: Server | null = config.ops
+    ? createServer(serverOptions, (req, res) => {
+        withBodyDeadline(req, res);
+        serveOps(req, res, () => res.writeHead(404).end());
+      })
+    : null;
+  const server: Server = createServer(serverOptions, (req, res) => {
+    withBodyDeadline(req, res);
+    servePublic(req, res, () => void yoga(req, res));
+  });
   const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, {
     maxMessageBytes: config.limits.maxRequestBytes,
     maxOperationsPerSocket: config.limits.maxSubscriptionsPerSocket,
+    keepAliveMs: config.wsKeepAliveSeconds * 1000,
   });
 
   let started = false;
+  let opsUrl = '';
   return {
     yoga,
     store,
@@ -203,18 +235,23 @@ export function createApp(
       await Promise.all([connectRedis(redis, config.redis), connectRedis(subscriber, config.redis)]);
       await onlineCount.start();
       reaper.start();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      started = true;
-      const address = server.address() as AddressInfo;
-      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-      return `http://${shownHost}:${address.port}${GRAPHQL_PATH}`;
+      try {
+        const publicPort = await listen(server, port, host);
+        const opsPort = opsServer && config.ops ? await listen(opsServer, config.ops.port, config.ops.host) : publicPort;
+        started = true;
+        opsUrl = `http://${shownHost(opsServer && config.ops ? config.ops.host : host)}:${opsPort}`;
+        return `http://${shownHost(host)}:${publicPort}${GRAPHQL_PATH}`;
+      } catch (error) {
+        // Redis is connected and the reaper runs: undo that before failing.
+        server.close();
+        opsServer?.close();
+        await reaper.stop();
+        onlineCount.stop();
+        await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
+        throw error;
+      }
     },
+    opsUrl: () => opsUrl,
     metrics,
     logger,
     async stop() {
@@ -236,12 +273,45 @@ export function createApp(
         await closed;
         clearInterval(sweep);
         clearTimeout(grace);
+        // The ops listener closes last: until then /ready says "not ready".
+        if (opsServer) {
+          const opsClosed = new Promise<void>((resolve) => opsServer.close(() => resolve()));
+          opsServer.closeAllConnections();
+          await opsClosed;
+        }
       }
       onlineCount.stop();
       await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
     },
   };
 }
+
+/** Listens; a port in use (or any listen error) becomes one clear line. */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `Port ${port} on ${host} is already in use: stop what listens there or choose another port (PORT / OPS_PORT)`
+            : error.code === 'EACCES'
+              ? `Not allowed to listen on ${where} (ports below 1024 need privileges): choose another port`
+              : `Cannot listen on ${where}: ${error.message}`,
+          { cause: error },
+        ),
+      );
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+const shownHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host);
 
 /** Headers a browser on another origin may use. */
 const CORS_REQUEST_HEADERS = ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'x-request-id'];

@@ -6,16 +6,29 @@ const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  OPS_HOST: z.string().min(1).optional(),
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WS_KEEPALIVE_SECONDS: z.coerce.number().min(0).default(30),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_CLUSTER_NODES: z
     .string()
     .transform((list) => list.split(',').map((node) => node.trim()).filter(Boolean))
     .pipe(
       z
-        .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each node must be host:port'))
+        .array(
+          z
+            .string()
+            .refine(
+              (node) => /^[^\s:/@]+:\d{1,5}$/.test(node) || /^rediss?:\/\/([^\s/@]*@)?[^\s:/@]+:\d{1,5}\/?$/.test(node),
+              'each node must be host:port, redis://[user:password@]host:port or rediss://[user:password@]host:port',
+            ),
+        )
         .min(1, 'name at least one node'),
     )
     .optional(),
+  REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
   REDIS_CALL_DEADLINE_MS: z.coerce.number().int().positive().max(60_000).optional(),
   REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(1000),
@@ -23,7 +36,13 @@ const environment = z.object({
   GRAPHIQL: z.stringbool().optional(),
   ADMIN_CONSOLE: z.stringbool().default(true),
   GRAPHQL_INTROSPECTION: z.stringbool().optional(),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters (256 bits) for HS256').optional(),
+  JWT_SECRET: z
+    .string()
+    .superRefine((secret, context) => {
+      const weakness = secretWeakness(secret);
+      if (weakness) context.addIssue({ code: 'custom', message: weakness });
+    })
+    .optional(),
   JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
@@ -53,17 +72,33 @@ const environment = z.object({
   ACTIVITY_REAPER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
+/** Why an HS256 secret is too weak to sign with, or null when it is fine. */
+export function secretWeakness(secret: string): string | null {
+  if (secret.length < 32) return 'must be at least 32 characters (256 bits) for HS256';
+  if (new Set(secret).size < 10) return 'is too repetitive to be a secret (fewer than 10 distinct characters): use e.g. `openssl rand -base64 32`';
+  return null;
+}
+
 export interface Config {
   production: boolean;
   /** Loopback only, outside production: the development conveniences (random secret, printed tokens, GraphiQL) are safe. */
   host: string;
   port: number;
+  /** Where /health, /ready and /metrics are served; unset: on the public port. */
+  ops?: { host: string; port: number };
+  /** Seconds between WebSocket pings (0: none); a peer silent for two intervals is dropped. */
+  wsKeepAliveSeconds: number;
   redis: {
     url: string;
     /** False when REDIS_URL was left unset and the default is in use. */
     explicit: boolean;
-    /** host:port of Redis Cluster nodes; when set, the service runs on the cluster (REDIS_URL unused). */
+    /** Redis Cluster seed nodes (host:port or redis[s]:// URLs); when set, the service runs on the cluster (REDIS_URL unused). */
     clusterNodes?: string[];
+    /** PEM file of the CA that signed the Redis servers' TLS certificates (rediss://), when not a public one. */
+    tlsCaFile?: string;
+    /** >0: every write waits (WAIT) until this many replicas hold it, or fails SERVICE_UNAVAILABLE. */
+    waitReplicas: number;
+    waitTimeoutMs: number;
     commandTimeoutMs: number;
     /** Longest time one request may wait on Redis from its start, queueing included; then SERVICE_UNAVAILABLE. Defaults to the command timeout. */
     callDeadlineMs: number;
@@ -126,6 +161,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  if (e.REDIS_WAIT_REPLICAS > 0 && e.REDIS_WAIT_TIMEOUT_MS >= e.REDIS_COMMAND_TIMEOUT_MS) {
+    throw new Error(
+      `Invalid configuration:\n  REDIS_WAIT_TIMEOUT_MS: must be below REDIS_COMMAND_TIMEOUT_MS (${e.REDIS_COMMAND_TIMEOUT_MS}), or the command times out before WAIT answers`,
+    );
+  }
+  if (e.OPS_HOST !== undefined && e.OPS_PORT === undefined) {
+    throw new Error('Invalid configuration:\n  OPS_HOST: set OPS_PORT too (OPS_HOST alone has no port to serve on)');
+  }
   if (production && !e.JWT_SECRET && !e.JWT_JWKS_URL) {
     throw new Error(
       'Invalid configuration:\n  JWT_SECRET or JWT_JWKS_URL is required with NODE_ENV=production (callers authenticate with bearer JWTs)',
@@ -138,14 +181,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'Set NODE_ENV=production with JWT_SECRET or JWT_JWKS_URL to serve the network, or leave HOST unset (127.0.0.1) for development.',
     );
   }
+  const opsHost = e.OPS_HOST ?? host;
+  if (!production && !isLoopback(opsHost)) {
+    throw new Error(
+      `Invalid configuration:\n  OPS_HOST=${opsHost} would serve other machines in development mode. ` +
+        'Set NODE_ENV=production to serve the network, or leave OPS_HOST unset (the HOST, 127.0.0.1) for development.',
+    );
+  }
   return {
     production,
     host,
     port: e.PORT,
+    ...(e.OPS_PORT !== undefined ? { ops: { host: opsHost, port: e.OPS_PORT } } : {}),
+    wsKeepAliveSeconds: e.WS_KEEPALIVE_SECONDS,
     redis: {
       url: e.REDIS_URL ?? DEFAULT_REDIS_URL,
       explicit: e.REDIS_URL !== undefined || e.REDIS_CLUSTER_NODES !== undefined,
       ...(e.REDIS_CLUSTER_NODES ? { clusterNodes: e.REDIS_CLUSTER_NODES } : {}),
+      ...(e.REDIS_TLS_CA_FILE ? { tlsCaFile: e.REDIS_TLS_CA_FILE } : {}),
+      waitReplicas: e.REDIS_WAIT_REPLICAS,
+      waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
       callDeadlineMs: e.REDIS_CALL_DEADLINE_MS ?? e.REDIS_COMMAND_TIMEOUT_MS,
       connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,

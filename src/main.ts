@@ -2,6 +2,7 @@ import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { withDevelopmentAuth } from './dev-auth.ts';
 import { createLogger } from './observability/logger.ts';
+import { describeRedis } from './redis.ts';
 import { resolveRedis } from './redis-server.ts';
 
 /** Entry point: configuration → Redis → app → listen; SIGTERM/SIGINT stop it gracefully. */
@@ -12,12 +13,19 @@ async function main(): Promise<void> {
   const initial = loadConfig();
   const logger = createLogger(initial.logLevel);
   const { config, localRedis } = await resolveRedis(
-    await withDevelopmentAuth(initial, (message) => logger.info(message)),
+    // The tokens go to stdout as plain lines, to be copied; not into a JSON log line.
+    await withDevelopmentAuth(initial, (message) => {
+      logger.info('development authentication: tokens printed below');
+      logger.flush();
+      process.stdout.write(`${message}\n`);
+    }),
     { warn: (message) => logger.warn(message) },
   );
   const app = createApp(config, { logger });
+  const redis = describeRedis(config.redis);
   const url = await app.start();
-  logger.info({ url }, `Player Activity API listening on ${url}`);
+  logger.info({ url, redis }, `Player Activity API listening on ${url} (data in ${redis})`);
+  if (config.ops) logger.info({ ops: app.opsUrl() }, `/health, /ready and /metrics on ${app.opsUrl()}`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { Redis } from 'ioredis';
@@ -14,20 +14,29 @@ export class LocalRedisServer {
   readonly url: string;
   readonly #binary: string;
   readonly #extraArgs: readonly string[];
+  readonly #tls: LocalRedisTls | undefined;
   #process: ChildProcess | null = null;
 
-  private constructor(port: number, binary: string, extraArgs: readonly string[]) {
+  private constructor(port: number, binary: string, extraArgs: readonly string[], tls?: LocalRedisTls) {
     this.port = port;
-    this.url = `redis://127.0.0.1:${port}`;
+    this.url = `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`;
     this.#binary = binary;
     this.#extraArgs = extraArgs;
+    this.#tls = tls;
   }
 
-  /** `extraArgs` are redis-server options, e.g. ['--enable-debug-command', 'local']; restart() reuses them. */
-  static async start(binary = 'redis-server', extraArgs: readonly string[] = []): Promise<LocalRedisServer> {
+  /**
+   * `extraArgs` are redis-server options, e.g. ['--enable-debug-command', 'local']; restart() reuses them.
+   * With `tls` the port speaks TLS only (url is rediss://).
+   */
+  static async start(
+    binary = 'redis-server',
+    extraArgs: readonly string[] = [],
+    { tls }: { tls?: LocalRedisTls } = {},
+  ): Promise<LocalRedisServer> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new LocalRedisServer(await freePort(), binary, extraArgs);
+      const server = new LocalRedisServer(await freePort(), binary, extraArgs, tls);
       try {
         await server.#spawn();
         return server;
@@ -53,6 +62,15 @@ export class LocalRedisServer {
     await exited;
   }
 
+  /** Freezes the process (SIGSTOP): a server that hangs with its connections open, until resume(). */
+  pause(): void {
+    this.#process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#process?.kill('SIGCONT');
+  }
+
   /** Starts it again on the same port (empty: it keeps nothing on disk). */
   async restart(extraArgs: readonly string[] = this.#extraArgs): Promise<void> {
     await this.kill();
@@ -67,7 +85,10 @@ export class LocalRedisServer {
     const child = spawn(
       this.#binary,
       [
-        '--port', String(this.port),
+        ...(this.#tls
+          ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', this.#tls.certFile,
+             '--tls-key-file', this.#tls.keyFile, '--tls-ca-cert-file', this.#tls.caFile, '--tls-auth-clients', 'no']
+          : ['--port', String(this.port)]),
         '--bind', '127.0.0.1',
         '--save', '',
         '--appendonly', 'no',
@@ -100,6 +121,13 @@ export class LocalRedisServer {
     child.once('exit', () => process.off('exit', killOnExit));
     this.#process = child;
   }
+}
+
+/** PEM files of a TLS-only local server; clients need not present a certificate. */
+export interface LocalRedisTls {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -152,6 +180,29 @@ async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * Why a Redis tool cannot be used, in one line, or null when it can:
+ * missing from the PATH, or older than `minMajor` (the tests need Redis 7
+ * for `--enable-debug-command` and ACL selectors; redis-cli builds clusters).
+ */
+export function redisToolProblem(tool: string, minMajor = 7): string | null {
+  let printed: string;
+  try {
+    printed = execFileSync(tool, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 });
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `${tool} is not on the PATH: install Redis ${minMajor} or later (Debian/Ubuntu: apt-get install redis-server)`
+      : `${tool} --version failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+  // "Redis server v=7.0.15 sha=…" / "redis-cli 7.0.15"
+  const version = /(?:v=|redis-cli )(\d+)\.(\d+)\.(\d+)/.exec(printed);
+  if (!version) return `cannot tell the version of ${tool} from: ${printed.trim().slice(0, 100)}`;
+  if (Number(version[1]) < minMajor) {
+    return `${tool} ${version.slice(1).join('.')} is too old: Redis ${minMajor} or later is needed (Debian 12: apt-get install redis-server)`;
+  }
+  return null;
+}
+
 export interface ResolveRedisOptions {
   warn: (message: string) => void;
   /** The redis-server binary to fall back on. */
@@ -167,6 +218,8 @@ export async function resolveRedis(
   { warn, binary = 'redis-server' }: ResolveRedisOptions,
 ): Promise<{ config: Config; localRedis?: LocalRedisServer }> {
   if (config.redis.explicit || (await redisAnswers(config.redis.url))) return { config };
+  const problem = redisToolProblem(binary, 6);
+  if (problem) throw new Error(`No Redis answered at ${config.redis.url}, and ${problem}. Set REDIS_URL to a reachable Redis instead.`);
   let localRedis: LocalRedisServer;
   try {
     localRedis = await LocalRedisServer.start(binary);

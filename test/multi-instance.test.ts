@@ -19,7 +19,7 @@ beforeAll(async () => {
     [0, 1, 2].map(() => ServerProcess.start({ redisUrl: redisServer.url, jwtSecret: TEST_JWT_SECRET, logLevel: 'warn' })),
   );
   authorization = `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'service', subject: 'game-server' })}`;
-}, 30_000);
+}, 60_000);
 afterAll(async () => {
   redis?.disconnect();
   await Promise.all((instances ?? []).map((instance) => instance.stop()));

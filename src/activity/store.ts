@@ -20,7 +20,7 @@ import { GlobalStats, type GlobalDailyStats, type OnlineCountPoint } from './red
 import { redisModeFor, type RedisMode } from './redis/mode.ts';
 import { OnlineSet } from './redis/online-set.ts';
 import { PlayerScripts } from './redis/player-scripts.ts';
-import { Deadline, ScriptRunner } from './redis/runner.ts';
+import { Deadline, ScriptRunner, type ReplicaAcks } from './redis/runner.ts';
 import { utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
@@ -61,6 +61,8 @@ export interface StoreOptions {
   callDeadlineMs?: number;
   /** Called for every call that failed because Redis was unusable. */
   onUnavailable?: (error: unknown) => void;
+  /** Writes wait for replicas' acknowledgement (REDIS_WAIT_REPLICAS); the call deadline covers the wait. */
+  replicaAcks?: ReplicaAcks | undefined;
 }
 
 /** The deadline of the request under way, set by a forCall() handle. */
@@ -81,9 +83,9 @@ export class ActivityStore {
   readonly #global: GlobalStats;
   readonly #callDeadlineMs: number;
 
-  constructor(redis: RedisClient, clock: Clock, { callDeadlineMs, onUnavailable }: StoreOptions = {}) {
+  constructor(redis: RedisClient, clock: Clock, { callDeadlineMs, onUnavailable, replicaAcks }: StoreOptions = {}) {
     this.#clock = clock;
-    this.#runner = new ScriptRunner(redis, onUnavailable ? { onUnavailable } : {});
+    this.#runner = new ScriptRunner(redis, { ...(onUnavailable ? { onUnavailable } : {}), replicaAcks });
     this.#mode = redisModeFor(redis);
     this.#online = new OnlineSet(this.#runner, this.#mode.online, this.#mode.globalPrefix);
     this.#global = new GlobalStats(this.#runner, this.#mode);

@@ -11,6 +11,12 @@ export interface WebSocketLimits {
   maxMessageBytes: number;
   /** Operations (subscriptions, and queries or mutations still running) one socket may hold at once. */
   maxOperationsPerSocket: number;
+  /**
+   * Pings every socket this often; one that has not answered the previous
+   * ping is closed. Keeps quiet subscriptions alive through proxies and
+   * load balancers with idle timeouts, and finds dead peers. 0: no pings.
+   */
+  keepAliveMs: number;
 }
 
 export interface GraphQLWebSocket {
@@ -30,9 +36,19 @@ export function serveGraphQLOverWebSocket(
   server: Server,
   path: string,
   yoga: YogaServerInstance<ServerContext, GraphQLContext>,
-  { maxMessageBytes, maxOperationsPerSocket }: WebSocketLimits,
+  { maxMessageBytes, maxOperationsPerSocket, keepAliveMs }: WebSocketLimits,
 ): GraphQLWebSocket {
-  const wsServer = new WebSocketServer({ server, path, maxPayload: maxMessageBytes });
+  // noServer: a WebSocketServer given the HTTP server re-emits that server's
+  // errors (a port in use…), which graphql-ws then prints with a stack trace;
+  // listen errors belong to whoever listens. Upgrades are routed here.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  server.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+  });
   const connections = new Set<{ subscriptions: Record<string, unknown> }>();
   const handle = useServer(
     {
@@ -81,6 +97,7 @@ export function serveGraphQLOverWebSocket(
       },
     },
     wsServer,
+    keepAliveMs,
   );
   return {
     // graphql-ws forgets an operation only once its `complete` has been sent.

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
+/** The service's start command, as the Dockerfile's CMD and `npm start` give it. */
+export const MAIN_COMMAND = ['node', 'src/main.ts'] as const;
+
 /** `node src/main.ts` in a child process, as `npm start` runs it, with only the given environment. */
 export function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['src/main.ts'], {
+  const child = spawn(process.execPath, MAIN_COMMAND.slice(1), {
     cwd: new URL('../../', import.meta.url),
     env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -56,7 +56,9 @@ export const isScriptFailure = (error: unknown): error is Error =>
   error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message);
 
 // Replies that mean "Redis cannot serve right now" rather than "this call is wrong".
-const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS)\b/;
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS|MOVED|ASK)\b/;
+// MOVED/ASK reach a caller only when ioredis did not follow them (see
+// #checkReplicaAcks) or while a failover moves slots: Redis is busy, not the call wrong.
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -68,18 +70,40 @@ const readLua = (path: string) =>
     .filter((line) => !/^\s*--/.test(line) && line.trim() !== '')
     .join('\n');
 
+/**
+ * Opt-in durability (REDIS_WAIT_REPLICAS): a script's writes count as done
+ * only once `replicas` replicas hold them (WAIT, on the same connection and
+ * so the same master). Otherwise the call fails, though the master may keep
+ * the write: a failover can lose only what was never acknowledged.
+ */
+export interface ReplicaAcks {
+  replicas: number;
+  timeoutMs: number;
+}
+
+/** Fewer replicas than asked for acknowledged a write in time. */
+export class ReplicaAckError extends Error {
+  override name = 'ReplicaAckError';
+}
+
+type PipelineResults = [Error | null, unknown][];
+
 export interface RunnerOptions {
   /** Called for every call that failed because Redis was unusable or too slow. */
   onUnavailable?: (error: unknown) => void;
+  /** Every script call is followed by WAIT in the same pipeline (REDIS_WAIT_REPLICAS). */
+  replicaAcks?: ReplicaAcks | undefined;
 }
 
 export class ScriptRunner {
   readonly #redis: RedisClient;
   readonly #onUnavailable: (error: unknown) => void;
+  readonly #replicaAcks: ReplicaAcks | undefined;
 
-  constructor(redis: RedisClient, { onUnavailable }: RunnerOptions = {}) {
+  constructor(redis: RedisClient, { onUnavailable, replicaAcks }: RunnerOptions = {}) {
     this.#redis = redis;
     this.#onUnavailable = onUnavailable ?? (() => {});
+    this.#replicaAcks = replicaAcks;
   }
 
   /**
@@ -107,10 +131,20 @@ export class ScriptRunner {
     return script;
   }
 
-  /** One script run. */
+  /** One script run (with REDIS_WAIT_REPLICAS, and its WAIT: the deadline covers both). */
   run(script: Script, call: ScriptCall, deadline: Deadline): Promise<unknown> {
     const argv = this.#argv(script, call); // a call missing a key is a bug, not an outage: it throws here
-    return this.#bounded(deadline, () => commandOf(this.#redis, script)(...argv));
+    const acks = this.#replicaAcks;
+    if (!acks) return this.#bounded(deadline, () => commandOf(this.#redis, script)(...argv));
+    return this.#bounded(deadline, async () => {
+      const pipeline = this.#redis.pipeline();
+      void commandOf(pipeline, script)(...argv);
+      pipeline.call('WAIT', acks.replicas, acks.timeoutMs);
+      const results = this.#checkReplicaAcks(((await pipeline.exec()) ?? []) as PipelineResults, acks);
+      const [error, reply] = results[0] ?? [new Error('the pipeline returned no reply'), null];
+      if (error) throw error;
+      return reply;
+    });
   }
 
   /**
@@ -140,7 +174,10 @@ export class ScriptRunner {
         [...groups.values()].map(async (indexes) => {
           const pipeline = this.#redis.pipeline();
           for (const index of indexes) void commandOf(pipeline, script)(...argvs[index]!);
-          const results = (await pipeline.exec()) ?? [];
+          const acks = this.#replicaAcks;
+          if (acks) pipeline.call('WAIT', acks.replicas, acks.timeoutMs);
+          let results = ((await pipeline.exec()) ?? []) as PipelineResults;
+          if (acks) results = this.#checkReplicaAcks(results, acks);
           results.forEach(([error, reply], position) => {
             if (error && !(settle && isScriptFailure(error))) throw error;
             replies[indexes[position]!] = error ?? reply;
@@ -154,6 +191,28 @@ export class ScriptRunner {
   /** A plain command (reads), bounded like the scripts. */
   command<T>(deadline: Deadline, send: (redis: RedisClient) => Promise<T>): Promise<T> {
     return this.#bounded(deadline, () => send(this.#redis));
+  }
+
+  /**
+   * Takes a pipeline's results whose last is WAIT's; answers the others, or
+   * throws unless enough replicas acknowledged. ioredis follows a MOVED only
+   * when every command of a pipeline got it, never with the keyless WAIT
+   * among them: after a failover this has the slot map refreshed, and the
+   * call fails unavailable (the next one goes to the new master).
+   */
+  #checkReplicaAcks(results: PipelineResults, acks: ReplicaAcks): PipelineResults {
+    const replies = results.slice(0, -1);
+    const [error, acked] = results.at(-1) ?? [new Error('the pipeline returned no WAIT reply'), 0];
+    const moved = replies.find(([failure]) => failure && /^(MOVED|ASK) /.test(failure.message));
+    if (moved) {
+      if ('refreshSlotsCache' in this.#redis) this.#redis.refreshSlotsCache();
+      throw moved[0];
+    }
+    if (error) throw error;
+    if (typeof acked !== 'number' || acked < acks.replicas) {
+      throw new ReplicaAckError(`${String(acked)} of ${acks.replicas} replicas acknowledged the write in ${acks.timeoutMs} ms`);
+    }
+    return replies;
   }
 
   #argv(script: Script, call: ScriptCall): (string | number)[] {
