@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityEventType } from './gql/graphql.ts';
 import { startTestService, type TestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import {
   DailyStats,
   PlayerSession,
@@ -237,20 +238,17 @@ class CommandCounter {
     // MONITOR reports in execution order: once our marker shows up, the call's commands have.
     const marker = `marker-${Math.random()}`;
     await this.#redis.echo(marker);
-    await waitFor(() => this.#seen.some((entry) => entry.command === 'echo' && entry.firstArg === marker));
+    await eventually(
+      () => {
+        if (!this.#seen.some((entry) => entry.command === 'echo' && entry.firstArg === marker)) throw new Error('timed out waiting for MONITOR');
+      },
+      { timeoutMs: 2_000, intervalMs: 5 },
+    );
     return this.#seen.filter((entry) => entry.source === this.#appAddress).map((entry) => entry.command);
   }
 
   stop(): void {
     this.#monitor.disconnect();
-  }
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('timed out waiting for MONITOR');
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 

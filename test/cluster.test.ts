@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityInput } from './gql/graphql.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
+import { eventually } from './support/eventually.ts';
 import { errorCodes, startClusterTestService, type ClusterTestService } from './support/harness.ts';
 import {
   DailyStats,
@@ -131,7 +132,7 @@ describe('on a Redis Cluster', () => {
     const online = await service.run(OnlinePlayers);
     expect(online.data?.onlinePlayerCount).toBe(35);
     expect(await service.redis.scard(ONLINE)).toBe(35);
-    await expect.poll(async () => (await feed.next()).value).toBe(35);
+    await eventually(async () => expect((await feed.next()).value).toBe(35));
     await feed.return?.();
   });
 

@@ -18,18 +18,20 @@ const service = useTestService({ env: { REDIS_COMMAND_TIMEOUT_MS: '10000', REDIS
 
 let sleeper: Redis | undefined;
 afterEach(async () => {
-  // DEBUG SLEEP cannot be cut short: wait it out so the next test meets a serving Redis.
-  await sleeper?.ping().catch(() => {});
+  // Lift the pause so the next test meets a serving Redis.
+  await sleeper?.call('CLIENT', 'UNPAUSE').catch(() => {});
   sleeper?.disconnect();
   sleeper = undefined;
 });
 
-/** Blocks the test's own redis-server for `seconds` (every client, every command). */
+/**
+ * Blocks the test's own redis-server for `seconds` (every client, every command).
+ * CLIENT PAUSE rather than DEBUG SLEEP: its reply says the pause is in effect,
+ * so no wait is needed before the calls go out on another connection.
+ */
 async function hangRedis(seconds: number): Promise<void> {
   sleeper = new Redis(service.redisServer.url);
-  void sleeper.call('DEBUG', 'SLEEP', String(seconds)).catch(() => {});
-  // The sleep must have begun before the calls reach Redis (they go out on another connection).
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await sleeper.call('CLIENT', 'PAUSE', String(seconds * 1000), 'ALL');
 }
 
 // Mutation fields run one after the other (nullable ones go on after an error):

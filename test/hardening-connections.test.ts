@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { errorCodes, useTestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { TrackLogin } from './support/operations.ts';
 import { openSocket, type Outcome } from './support/transports.ts';
 
@@ -54,8 +55,8 @@ describe('a subscription ends with UNAUTHENTICATED when its token expires', () =
     const socket = openSocket(service.url, token);
     try {
       const feed = socket.subscribe(SUBSCRIPTION);
-      await expect.poll(() => feed.results.length).toBe(1);
-      await expect.poll(() => feed.results.length, { timeout: 5000 }).toBe(2);
+      await eventually(() => expect(feed.results.length).toBe(1));
+      await eventually(() => expect(feed.results.length).toBe(2), { timeoutMs: 5000 });
       expect(errorCodes(feed.results[1]!)).toEqual(['UNAUTHENTICATED']);
       expect(await feed.ended).toBe('complete');
       expect(socket.closeCode()).toBeUndefined();
@@ -67,10 +68,10 @@ describe('a subscription ends with UNAUTHENTICATED when its token expires', () =
   it('over SSE, the stream completing', async () => {
     const token = await service.token({ role: 'admin', subject: 'short-lived', expiresIn: '2s' });
     const feed = sseSubscription(token);
-    await expect.poll(() => feed.results.length).toBe(1);
+    await eventually(() => expect(feed.results.length).toBe(1));
     expect(await Promise.race([feed.ended, new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))])).toBe('complete');
     expect(feed.results.map((result) => (result.errors ? errorCodes(result)[0] : 'count'))).toEqual(['count', 'UNAUTHENTICATED']);
-    await expect.poll(() => service.app.onlineCount.openFeeds).toBe(0);
+    await eventually(() => expect(service.app.onlineCount.openFeeds).toBe(0));
   });
 
   it('a token valid for an hour keeps its subscription (the positive control)', async () => {
@@ -78,9 +79,9 @@ describe('a subscription ends with UNAUTHENTICATED when its token expires', () =
     const socket = openSocket(service.url, token);
     try {
       const feed = socket.subscribe(SUBSCRIPTION);
-      await expect.poll(() => feed.results.length).toBe(1);
+      await eventually(() => expect(feed.results.length).toBe(1));
       await service.run(TrackLogin, { playerId: 'p1' });
-      await expect.poll(() => feed.results.at(-1)).toEqual({ data: { onlinePlayerCount: 1 } });
+      await eventually(() => expect(feed.results.at(-1)).toEqual({ data: { onlinePlayerCount: 1 } }));
       expect(feed.results.every((result) => !result.errors)).toBe(true);
     } finally {
       await socket.client.dispose();
@@ -93,15 +94,15 @@ describe('subscription caps', () => {
     const socket = openSocket(service.url, await service.token({ role: 'admin', subject: 'dashboard' }));
     try {
       const feeds = [socket.subscribe(SUBSCRIPTION), socket.subscribe(SUBSCRIPTION), socket.subscribe(SUBSCRIPTION)];
-      await expect.poll(() => feeds.every((feed) => feed.results.length === 1)).toBe(true);
+      await eventually(() => expect(feeds.every((feed) => feed.results.length === 1)).toBe(true));
       const refused = socket.subscribe(SUBSCRIPTION);
       expect(errorCodes((await refused.ended) as Outcome)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
       expect(socket.closeCode()).toBeUndefined();
       await service.run(TrackLogin, { playerId: 'p1' });
-      await expect.poll(() => feeds.every((feed) => feed.results.at(-1)?.data?.['onlinePlayerCount'] === 1)).toBe(true);
+      await eventually(() => expect(feeds.every((feed) => feed.results.at(-1)?.data?.['onlinePlayerCount'] === 1)).toBe(true));
       // Completing one makes room for another.
       feeds[0]!.stop();
-      await expect.poll(async () => (await socket.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 1 });
+      await eventually(async () => expect((await socket.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 1 }));
     } finally {
       await socket.client.dispose();
     }
@@ -113,20 +114,20 @@ describe('subscription caps', () => {
     const sse = [sseSubscription(token), sseSubscription(token)];
     try {
       const ws = [sockets[0]!.subscribe(SUBSCRIPTION), sockets[0]!.subscribe(SUBSCRIPTION), sockets[1]!.subscribe(SUBSCRIPTION)];
-      await expect.poll(() => [...ws, ...sse].every((feed) => feed.results.length === 1)).toBe(true);
+      await eventually(() => expect([...ws, ...sse].every((feed) => feed.results.length === 1)).toBe(true));
       expect(service.app.onlineCount.openFeeds).toBe(5);
       // Refused by the instance-wide cap: one result with the error, then complete.
       const refused = sockets[1]!.subscribe(SUBSCRIPTION);
       expect(await refused.ended).toBe('complete');
       expect(refused.results.map(errorCodes)).toEqual([['TOO_MANY_SUBSCRIPTIONS']]);
       const overSse = sseSubscription(token);
-      await expect.poll(() => overSse.results.length).toBe(1);
+      await eventually(() => expect(overSse.results.length).toBe(1));
       expect(errorCodes(overSse.results[0]!)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
       overSse.stop();
       // One ends; a new one is let in.
       ws[0]!.stop();
-      await expect.poll(() => service.app.onlineCount.openFeeds).toBe(4);
-      await expect.poll(async () => (await sockets[1]!.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 0 });
+      await eventually(() => expect(service.app.onlineCount.openFeeds).toBe(4));
+      await eventually(async () => expect((await sockets[1]!.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 0 }));
     } finally {
       for (const feed of sse) feed.stop();
       await Promise.all(sockets.map((socket) => socket.client.dispose()));

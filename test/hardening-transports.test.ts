@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_LIMITS } from '../src/protections.ts';
 import { errorCodes, useTestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { TrackLogin } from './support/operations.ts';
 import { dumpRedis } from './support/redis-dump.ts';
 import { firstResult, openSocket, TRANSPORTS, type Outcome } from './support/transports.ts';
@@ -93,7 +94,7 @@ describe('graphql-ws keeps the socket through refusals', () => {
     const socket = openSocket(service.url, token);
     try {
       const feed = socket.subscribe({ query: 'subscription { onlinePlayerCount }' });
-      await expect.poll(() => feed.results.length).toBe(1);
+      await eventually(() => expect(feed.results.length).toBe(1));
       const outcomes: unknown[] = [];
       for (let n = 0; n < 5; n += 1) {
         const outcome = await socket.first({ query: `mutation { trackLogin(playerId: "s${n}") { playerId } }` });
@@ -103,7 +104,7 @@ describe('graphql-ws keeps the socket through refusals', () => {
       expect(socket.closeCode()).toBeUndefined();
       expect(await socket.first({ query: '{ onlinePlayerCount }' })).toEqual({ data: { onlinePlayerCount: 3 } });
       // The subscription saw the three logins that were applied, and nothing of the refused ones.
-      await expect.poll(() => feed.results.at(-1)).toEqual({ data: { onlinePlayerCount: 3 } });
+      await eventually(() => expect(feed.results.at(-1)).toEqual({ data: { onlinePlayerCount: 3 } }));
       expect((await service.redis.smembers('activity:online_players')).sort()).toEqual(['s0', 's1', 's2']);
       feed.stop();
     } finally {

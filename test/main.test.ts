@@ -3,6 +3,7 @@ import { mintToken } from '../src/auth.ts';
 import { loadConfig } from '../src/config.ts';
 import { freePort, LocalRedisServer, resolveRedis } from '../src/redis-server.ts';
 import { TEST_JWT_SECRET } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { startMain } from './support/main-process.ts';
 
 /** `npm start` as a user runs it: the real entry point in a child process. */
@@ -20,7 +21,7 @@ describe('the entry point', () => {
   it('serves GraphQL on PORT and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const main = startMain({ PORT: String(port), REDIS_URL: redisServer.url, JWT_SECRET: TEST_JWT_SECRET });
-    await expect.poll(main.output, { timeout: 10_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
+    await eventually(() => expect(main.output()).toContain(`listening on http://127.0.0.1:${port}/graphql`), { timeoutMs: 10_000 });
 
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',

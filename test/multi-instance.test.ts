@@ -1,22 +1,47 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { ServerProcess } from '../bench/server.ts';
 import { mintToken } from '../src/auth.ts';
-import { LocalRedisServer } from '../src/redis-server.ts';
+import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { TEST_JWT_SECRET } from './support/harness.ts';
+import { startMain } from './support/main-process.ts';
+import { eventually } from './support/eventually.ts';
 
 /** Three API processes behind an imaginary load balancer, on one Redis. */
 
 let redisServer: LocalRedisServer;
 let redis: Redis;
-let instances: ServerProcess[];
+let instances: Instance[];
 let authorization: string;
+
+/** One API process as production runs it (`node src/main.ts`, NODE_ENV=production), started with test/support's startMain. */
+interface Instance {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startInstance(redisUrl: string): Promise<Instance> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const main = startMain({ NODE_ENV: 'production', PORT: String(port), REDIS_URL: redisUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' });
+  const stop = async () => {
+    if (main.child.exitCode === null && main.child.signalCode === null) main.child.kill('SIGTERM');
+    await main.exited;
+  };
+  try {
+    // LOG_LEVEL=warn hides the "listening" line: it is up once /health answers.
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200), { timeoutMs: 15_000, intervalMs: 50 });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
 
 beforeAll(async () => {
   redisServer = await LocalRedisServer.start();
   redis = new Redis(redisServer.url);
   instances = await Promise.all(
-    [0, 1, 2].map(() => ServerProcess.start({ redisUrl: redisServer.url, jwtSecret: TEST_JWT_SECRET, logLevel: 'warn' })),
+    [0, 1, 2].map(() => startInstance(redisServer.url)),
   );
   authorization = `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'service', subject: 'game-server' })}`;
 }, 60_000);
@@ -26,7 +51,7 @@ afterAll(async () => {
   await redisServer?.stop();
 });
 
-async function graphql(instance: ServerProcess, query: string, variables: Record<string, unknown> = {}) {
+async function graphql(instance: Instance, query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(instance.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization },
@@ -71,7 +96,7 @@ describe('three API instances on one Redis', () => {
         buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
       }
     })();
-    await expect.poll(() => values.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await eventually(() => expect(values.length).toBeGreaterThan(0), { timeoutMs: 5_000 });
 
     const players = Array.from({ length: 60 }, (_, n) => `mi-${n}`);
     await Promise.all(players.map((p, n) => graphql(instances[n % 2]!, LOGIN, { p })));
@@ -79,7 +104,7 @@ describe('three API instances on one Redis', () => {
 
     const truth = await redis.scard('activity:online_players');
     expect(truth).toBe(41); // 40 left of the burst, plus `shared`
-    await expect.poll(() => values.at(-1), { timeout: 5_000 }).toBe(truth);
+    await eventually(() => expect(values.at(-1)).toBe(truth), { timeoutMs: 5_000 });
     await reader.cancel();
     await reading.catch(() => {});
   });

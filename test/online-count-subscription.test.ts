@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import WebSocket from 'ws';
 import type { OnlineCountChangesSubscription } from './gql/graphql.ts';
 import { startTestService, type TestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { OnlineCountChanges, TrackLogin, TrackLogout } from './support/operations.ts';
 
 const ONLINE_SET = 'activity:online_players';
@@ -43,7 +44,7 @@ interface CountFeed {
 const openFeeds = new Set<CountFeed>();
 
 /** Polls an assertion for at most a few seconds (never a fixed sleep). */
-const waitUntil = (assertion: () => unknown) => vi.waitFor(assertion, { timeout: 4_000, interval: 10 });
+const waitUntil = (assertion: () => unknown) => eventually(assertion, { timeoutMs: 4_000, intervalMs: 10 });
 
 /** One result of the subscription, as either client hands it over. */
 interface CountResult {
@@ -358,9 +359,10 @@ describe('races and outages', () => {
 
     await killConnections('TYPE', 'pubsub');
     await service.redis.sadd(ONLINE_SET, 'missed-1'); // a change whose message is lost
-    // The command connection drops too, half a reconnect delay (100 ms here)
-    // later, so it is still away when the subscriber connection is back.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The command connection drops too, once the subscriber connection has
+    // scheduled its reconnect (100 ms here), so it is still away when the
+    // subscriber connection is back.
+    await waitUntil(() => expect(service.app.subscriber.status).toBe('reconnecting'));
     await killConnections('ID', commandConnection);
     await waitUntil(() => expect(service.app.redis.status).toBe('ready'));
 

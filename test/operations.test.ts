@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { mintToken } from '../src/auth.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { startTestService, TEST_JWT_SECRET, type TestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { startMain } from './support/main-process.ts';
 import { TrackActivity, TrackLogin } from './support/operations.ts';
 
@@ -41,14 +42,12 @@ describe('health and readiness', () => {
 
     await service.redisServer.kill();
     try {
-      await expect
-        .poll(() => getJson('/ready'), { timeout: 5_000 })
-        .toMatchObject({ status: 503, body: { status: 'unavailable' } });
+      await eventually(async () => expect(await getJson('/ready')).toMatchObject({ status: 503, body: { status: 'unavailable' } }), { timeoutMs: 5_000 });
       expect(await getJson('/health')).toMatchObject({ status: 200 });
     } finally {
       await service.redisServer.restart();
     }
-    await expect.poll(async () => (await getJson('/ready')).status, { timeout: 5_000 }).toBe(200);
+    await eventually(async () => expect((await getJson('/ready')).status).toBe(200), { timeoutMs: 5_000 });
   });
 });
 
@@ -57,7 +56,7 @@ describe('metrics', () => {
     await service.redisServer.kill();
     expect((await service.run(TrackLogin, { playerId: 'm-0' })).errors).toBeDefined();
     await service.redisServer.restart();
-    await expect.poll(async () => (await service.run(TrackLogin, { playerId: 'm-0' })).errors, { timeout: 5_000 }).toBeUndefined();
+    await eventually(async () => expect((await service.run(TrackLogin, { playerId: 'm-0' })).errors).toBeUndefined(), { timeoutMs: 5_000 });
     await service.reset();
     await service.run(TrackLogin, { playerId: 'm-1' });
     await service.run(TrackActivity, { playerId: 'm-1', eventType: 'DOCK' });
@@ -120,7 +119,7 @@ describe('graceful shutdown of the process', () => {
       NODE_ENV: 'production',
       REDIS_COMMAND_TIMEOUT_MS: '3000',
     });
-    await expect.poll(output, { timeout: 10_000 }).toContain('listening on');
+    await eventually(() => expect(output()).toContain('listening on'), { timeoutMs: 10_000 });
     const url = `http://127.0.0.1:${port}/graphql`;
     const authorization = `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'admin' })}`;
 
@@ -142,7 +141,7 @@ describe('graceful shutdown of the process', () => {
         complete: resolve,
       }),
     );
-    await expect.poll(() => wsValues.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await eventually(() => expect(wsValues.length).toBeGreaterThan(0), { timeoutMs: 5_000 });
     // …and a request held in flight by a paused Redis.
     const pauser = await import('ioredis').then(({ Redis }) => new Redis(redisServer.url));
     await pauser.call('CLIENT', 'PAUSE', '1500', 'WRITE');
@@ -151,7 +150,8 @@ describe('graceful shutdown of the process', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'service' })}` },
       body: JSON.stringify({ query: 'mutation { trackLogin(playerId: "late") { playerId } }' }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The mutation has reached Redis and waits there (a paused client shows as blocked).
+    await eventually(async () => expect(String(await pauser.info('clients'))).toMatch(/blocked_clients:[1-9]/), { timeoutMs: 5_000 });
 
     const signalled = performance.now();
     child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes, startTestService, useTestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import {
   DailyStats,
   PlayerSession,
@@ -108,7 +109,7 @@ describe('the idle reaper', () => {
 
     expect(await online()).toEqual(['p-1']);
     // The sliding buffer may skip the intermediate count; the last one is exact.
-    await expect.poll(async () => (await feed.next()).value).toBe(1);
+    await eventually(async () => expect((await feed.next()).value).toBe(1));
     await feed.return?.();
     expect(await service.redis.exists('activity:summary:ghost-1')).toBe(0);
   });
@@ -166,11 +167,7 @@ describe('the idle reaper', () => {
     } finally {
       await service.redisServer.restart();
     }
-    await expect.poll(() => service.app.reaper.runOnce().then((o) => o, () => null), { timeout: 5_000 }).toEqual({
-      reaped: 0,
-      ghosts: 0,
-      failed: 0,
-    });
+    await eventually(async () => expect(await service.app.reaper.runOnce()).toEqual({ reaped: 0, ghosts: 0, failed: 0 }), { timeoutMs: 5_000 });
   });
 });
 

@@ -7,6 +7,7 @@ import { isAsyncIterable } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, useTestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { dumpRedis, type StoredKey } from './support/redis-dump.ts';
 import {
   DailyStats,
@@ -113,17 +114,17 @@ function expectOk<T>(result: ExecutionResult<T>): T {
   return result.data;
 }
 
-async function poll<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = RECOVERY_MS): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`${what}: still failing after ${timeoutMs} ms`);
-    await sleep(25);
-  }
+/** `attempt` until it gives a value: `eventually` with this file's recovery budget and a message saying what failed to recover. */
+function poll<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = RECOVERY_MS): Promise<T> {
+  return eventually(
+    async () => {
+      const value = await attempt();
+      if (value === undefined) throw new Error(`${what}: still failing after ${timeoutMs} ms`);
+      return value;
+    },
+    { timeoutMs, intervalMs: 25 },
+  );
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until the API answers reads again and the harness' own connection works. */
 async function waitUntilServing(): Promise<void> {
@@ -138,6 +139,14 @@ async function waitUntilAppNoticesOutage(): Promise<void> {
   );
 }
 
+
+/** Waits until both of the app's connections are in their reconnect loop (the outage noticed, retries scheduled). */
+async function waitUntilAppReconnects(): Promise<void> {
+  const retrying = (status: string) => status === 'reconnecting' || status === 'connecting';
+  await poll('the app reconnecting', async () =>
+    retrying(service.app.redis.status) && retrying(service.app.subscriber.status) ? true : undefined,
+  );
+}
 
 /** Same keys, types and values; TTLs only ran down (a write would have reset them). */
 function expectUnchanged(after: Record<string, StoredKey>, before: Record<string, StoredKey>): void {
@@ -162,8 +171,7 @@ describe('Redis killed', () => {
     // At once, while the app's connections may not have noticed yet...
     for (const [name, call] of Object.entries(everyCall)) latencies.push(await expectUnavailable(name, call));
     // ...and once they are reconnecting in the background.
-    await waitUntilAppNoticesOutage();
-    await sleep(200);
+    await waitUntilAppReconnects();
     for (const [name, call] of Object.entries(everyCall)) latencies.push(await expectUnavailable(name, call));
 
     console.info(
@@ -276,15 +284,15 @@ describe('Redis paused (too slow to answer)', () => {
     expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
     const sleeper = new Redis(service.redisServer.url);
     try {
-      const sleeping = sleeper.call('DEBUG', 'SLEEP', '2'); // blocks the whole server for 2 s
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Every client, every command held for 2 s; the reply says the pause is in effect.
+      await sleeper.call('CLIENT', 'PAUSE', '2000', 'ALL');
       const { result: results, ms } = await timed(() =>
         Promise.all(Array.from({ length: 50 }, () => service.run(PlayerSession, { playerId: 'p-1' }))),
       );
       for (const result of results) expect(errorCodes(result)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(ms).toBeLessThan(2_000);
       console.info(`DEBUG SLEEP: 50 concurrent calls all answered SERVICE_UNAVAILABLE within ${ms.toFixed(0)} ms`);
-      await sleeping;
+      await sleeper.call('CLIENT', 'UNPAUSE');
       expectOk(await service.run(PlayerSession, { playerId: 'p-1' }));
     } finally {
       sleeper.disconnect();

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { mintToken } from '../src/auth.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { errorCodes, TEST_JWT_SECRET, useTestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { startMain } from './support/main-process.ts';
 import { ANOTHER_SECRET, bearer, gql, NO_VARIABLES, NOW, OWN, securityKit } from './support/security.ts';
 
@@ -35,7 +36,7 @@ describe('secure by default', () => {
     const port = await freePort();
     const main = startMain({ PORT: String(port), REDIS_URL: redisServer.url });
     try {
-      await expect.poll(main.output, { timeout: 10_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
+      await eventually(() => expect(main.output()).toContain(`listening on http://127.0.0.1:${port}/graphql`), { timeoutMs: 10_000 });
       const printed = (label: string) => {
         const jwt = new RegExp(`${label}:\\s+([\\w-]+\\.[\\w-]+\\.[\\w-]+)`).exec(main.output())?.[1];
         expect(jwt, `a token after "${label}:"`).toBeDefined();
@@ -127,7 +128,7 @@ describe('secure by default', () => {
         REDIS_URL: redisServer.url,
         JWT_SECRET: TEST_JWT_SECRET,
       });
-      await vi.waitFor(() => expect(main.output()).toContain(`listening on ${url}`), { timeout: 10_000, interval: 50 });
+      await eventually(() => expect(main.output()).toContain(`listening on ${url}`), { timeoutMs: 10_000, intervalMs: 50 });
       redis = new Redis(redisServer.url);
     });
     afterAll(async () => {
@@ -174,7 +175,7 @@ describe('secure by default', () => {
       expect(errorCodes(await overWs(tokens[4]!, { query: '{ onlinePlayerCount }' }, url))).toEqual(['UNAUTHENTICATED']);
       // The last request's log line shows everything before it has been written.
       await call(bearer(admin), '{ onlinePlayerCount }', { 'x-request-id': 'security-log-probe' });
-      await vi.waitFor(() => expect(main.output()).toContain('security-log-probe'), { timeout: 5_000, interval: 20 });
+      await eventually(() => expect(main.output()).toContain('security-log-probe'), { timeoutMs: 5_000 });
 
       const logs = main.output();
       expect(logs).toContain('"level":20'); // debug lines were written

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorCodes, useTestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { dumpRedis } from './support/redis-dump.ts';
 import {
   DailyStats,
@@ -303,7 +304,7 @@ describe('reads', () => {
     await service.run(TrackLogout, { playerId: 'p-1' });
     await service.run(TrackLogin, { playerId: 'p-1' });
     for (const key of await service.redis.keys('activity:*:p-1*')) await service.redis.pexpire(key, 1);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await eventually(async () => expect(await service.redis.keys('activity:*:p-1*')).toEqual([]));
 
     expect((await service.run(PlayerSession, { playerId: 'p-1' })).data?.playerSession).toBeNull();
     expect((await service.run(PlayerSummary, { playerId: 'p-1' })).data?.playerSummary.totalSessions).toBe(0);

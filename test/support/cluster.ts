@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { LocalRedisServer } from '../../src/redis-server.ts';
+import { eventually } from './eventually.ts';
 
 const run = promisify(execFile);
 
@@ -61,13 +62,13 @@ export async function startTestCluster(masters = 3): Promise<TestCluster> {
 async function waitForClusterOk(url: string, timeoutMs = 20_000): Promise<void> {
   const redis = new Redis(url);
   try {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const info = (await redis.call('CLUSTER', 'INFO')) as string;
-      if (info.includes('cluster_state:ok')) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`cluster at ${url} did not reach cluster_state:ok`);
+    await eventually(
+      async () => {
+        const info = (await redis.call('CLUSTER', 'INFO')) as string;
+        if (!info.includes('cluster_state:ok')) throw new Error(`cluster at ${url} did not reach cluster_state:ok`);
+      },
+      { timeoutMs, intervalMs: 50 },
+    );
   } finally {
     redis.disconnect();
   }
