@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
+import { eventually } from './support/eventually.ts';
 import { GlobalDailyStats, OnlineCountHistory } from './support/global-operations.ts';
 import { errorCodes, startClusterTestService, useTestService, type ClusterTestService, type TestService } from './support/harness.ts';
 import { TrackActivities, TrackActivity, TrackHeartbeat, TrackLogin, TrackLogout } from './support/operations.ts';
@@ -188,8 +189,15 @@ describe('globalDailyStats', () => {
     await service.run(TrackActivity, { playerId: 'rt', eventType: 'TRADE_BUY', details: { total_value: 5 } });
     await service.run(TrackHeartbeat, { playerId: 'rt' });
     await logout('rt');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // MONITOR reports in execution order: once this marker shows up, every command before it has.
+    const marker = `marker-${Math.random()}`;
+    const markerSeen = new Promise<void>((resolve) =>
+      monitor.on('monitor', (_time: string, args: string[]) => args[1] === marker && resolve()),
+    );
+    await service.redis.echo(marker);
+    await markerSeen;
     monitor.disconnect();
+    sent.splice(sent.lastIndexOf('echo'), 1);
     expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha', 'evalsha']);
   });
 
@@ -287,12 +295,12 @@ describe('when Redis is away', () => {
   it('both answer SERVICE_UNAVAILABLE', async () => {
     const sleeper = service.redis.duplicate();
     await sleeper.ping(); // connected before Redis is put to sleep
-    const sleeping = sleeper.call('DEBUG', 'SLEEP', '2.5');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Every client, every command held for 2.5 s; the reply says the pause is in effect.
+    await sleeper.call('CLIENT', 'PAUSE', '2500', 'ALL');
     const [daily, points] = await Promise.all([runWith(service, GlobalDailyStats, {}), runWith(service, OnlineCountHistory, {})]);
     expect(errorCodes(daily)).toEqual(['SERVICE_UNAVAILABLE']);
     expect(errorCodes(points)).toEqual(['SERVICE_UNAVAILABLE']);
-    await sleeping;
+    await sleeper.call('CLIENT', 'UNPAUSE');
     sleeper.disconnect();
   });
 });
