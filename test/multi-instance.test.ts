@@ -29,10 +29,10 @@ async function startInstance(redisUrl: string): Promise<Instance> {
   };
   try {
     // LOG_LEVEL=warn hides the "listening" line: it is up once /health answers.
-    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200), { timeoutMs: 15_000, intervalMs: 50 });
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200), { timeoutMs: 45_000, intervalMs: 100 });
   } catch (error) {
     await stop();
-    throw error;
+    throw new Error(`an API instance did not start: ${(error as Error).message}\n${main.output()}`);
   }
   return { url, stop };
 }
