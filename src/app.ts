@@ -67,6 +67,8 @@ export function createApp(
       config.redis.waitReplicas > 0
         ? { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs }
         : undefined,
+    eventIds: config.eventIds,
+    onDuplicate: () => metrics.eventIdDuplicates.inc(),
     onUnavailable: () => metrics.redisFailures.inc({ connection: 'commands' }),
   });
   // A scrape while Redis is away reads nothing (and so counts no failure of its own).

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_ID_DEFAULTS } from './activity/redis/layout.ts';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -70,6 +71,8 @@ const environment = z.object({
   ACTIVITY_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(1800),
   ACTIVITY_REAPER_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   ACTIVITY_REAPER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  EVENT_ID_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(EVENT_ID_DEFAULTS.ttlSeconds),
+  EVENT_ID_MAX_PER_PLAYER: z.coerce.number().int().min(1).max(1_000_000).default(EVENT_ID_DEFAULTS.maxPerPlayer),
 });
 
 /** Why an HS256 secret is too weak to sign with, or null when it is fine. */
@@ -119,6 +122,11 @@ export interface Config {
     idleTimeoutSeconds: number;
     intervalSeconds: number;
     batchSize: number;
+  };
+  /** Client event ids: how long, and how many per player, they are remembered. */
+  eventIds: {
+    ttlSeconds: number;
+    maxPerPlayer: number;
   };
   auth: {
     /** HS256 shared secret. */
@@ -215,6 +223,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTimeoutSeconds: e.ACTIVITY_IDLE_TIMEOUT_SECONDS,
       intervalSeconds: e.ACTIVITY_REAPER_INTERVAL_SECONDS,
       batchSize: e.ACTIVITY_REAPER_BATCH_SIZE,
+    },
+    eventIds: {
+      ttlSeconds: e.EVENT_ID_TTL_SECONDS,
+      maxPerPlayer: e.EVENT_ID_MAX_PER_PLAYER,
     },
     auth: {
       ...(e.JWT_SECRET ? { secret: e.JWT_SECRET } : {}),

@@ -27,8 +27,8 @@ describe('trackActivities', () => {
 
     expect(result.errors).toBeUndefined();
     const results = result.data?.trackActivities ?? [];
-    expect(results.map((r) => r.event.eventType)).toEqual(events.map((e) => e.eventType));
-    expect(results.map((r) => r.session?.actionsCount ?? null)).toEqual([1, 1, 2, null, 3, 2]);
+    expect(results.map((r) => r?.event.eventType)).toEqual(events.map((e) => e.eventType));
+    expect(results.map((r) => r?.session?.actionsCount ?? null)).toEqual([1, 1, 2, null, 3, 2]);
     expect(results[4]?.session?.sectorsVisited).toEqual(['3', '1', '2']);
     expect(results[5]?.session?.tradeVolume).toBe(15);
     const recent = await service.run(RecentEvents, { playerId: 'a', limit: 3 });

@@ -14,6 +14,10 @@ import {
   TrackHeartbeat,
   TrackLogin,
   TrackLogout,
+  TrackActivitiesWithIds,
+  TrackActivityWithId,
+  TrackLoginWithId,
+  TrackLogoutWithId,
 } from './support/operations.ts';
 
 /**
@@ -116,7 +120,7 @@ describe('on a Redis Cluster', () => {
     }));
     const result = await service.run(TrackActivities, { events });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.trackActivities.map((r) => r.session?.actionsCount)).toEqual(
+    expect(result.data?.trackActivities.map((r) => r?.session?.actionsCount)).toEqual(
       Array.from({ length: 40 }, (_, n) => Math.floor(n / 4) + 1),
     );
     const sectors = (await service.run(PlayerSession, { playerId: 'y' })).data?.playerSession?.sectorsVisited;
@@ -163,5 +167,42 @@ describe('on a Redis Cluster', () => {
       }
     }));
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('event ids: dedupe keys in the player’s slot, retries count once, a repeat redoes a missed online-set change', async () => {
+    const players = Array.from({ length: 6 }, (_, n) => `e-${n}`);
+    for (const playerId of players) {
+      await service.run(TrackLoginWithId, { playerId, eventId: 'in' });
+      const slots = await Promise.all(
+        [`activity:session:{${playerId}}`, `activity:event_ids:{${playerId}}`, `activity:event_id_order:{${playerId}}`].map((key) =>
+          service.redis.cluster('KEYSLOT', key),
+        ),
+      );
+      expect(new Set(slots).size).toBe(1);
+      expect(await service.redis.exists(`activity:event_ids:{${playerId}}`, `activity:event_id_order:{${playerId}}`)).toBe(2);
+    }
+    const events = players.flatMap((playerId) => [
+      { playerId, eventType: 'TRADE_BUY' as const, details: { total_value: 2 }, eventId: 't' },
+      { playerId, eventType: 'TRADE_BUY' as const, details: { total_value: 2 }, eventId: 't' },
+    ]);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await service.run(TrackActivitiesWithIds, { events });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.trackActivities.map((item) => item?.session?.actionsCount)).toEqual(events.map(() => 1));
+    }
+    const single = await service.run(TrackActivityWithId, { playerId: 'e-0', eventType: 'TRADE_BUY', details: { total_value: 2 }, eventId: 't' });
+    expect(single.data?.trackActivity.duplicate).toBe(true);
+    const reused = await service.run(TrackActivityWithId, { playerId: 'e-0', eventType: 'DOCK', eventId: 't' });
+    expect(errorCodes(reused)).toEqual(['EVENT_ID_REUSED']);
+
+    // As if the instance died between the login script and the online-set update: the retry puts it right.
+    await service.redis.srem(ONLINE, 'e-1');
+    await service.run(TrackLoginWithId, { playerId: 'e-1', eventId: 'in' });
+    expect(await service.redis.sismember(ONLINE, 'e-1')).toBe(1);
+    await service.run(TrackLogoutWithId, { playerId: 'e-1', eventId: 'out' });
+    await service.redis.sadd(ONLINE, 'e-1');
+    expect((await service.run(TrackLogoutWithId, { playerId: 'e-1', eventId: 'out' })).data?.trackLogout?.actionsCount).toBe(1);
+    expect(await service.redis.sismember(ONLINE, 'e-1')).toBe(0);
+    expect((await service.run(PlayerSummary, { playerId: 'e-1' })).data?.playerSummary.totalSessions).toBe(1);
   });
 });

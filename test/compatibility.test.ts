@@ -1,6 +1,18 @@
+import { spawnSync } from 'node:child_process';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useTestService } from './support/harness.ts';
-import { PlayerSession, PlayerSummary, RecentEvents, TrackActivity, TrackLogin, TrackLogout } from './support/operations.ts';
+import {
+  PlayerSession,
+  PlayerSummary,
+  RecentEventIds,
+  RecentEvents,
+  TrackActivity,
+  TrackActivityWithId,
+  TrackLogin,
+  TrackLoginWithId,
+  TrackLogout,
+  TrackLogoutWithId,
+} from './support/operations.ts';
 
 /**
  * The original Python service shares the Redis during a migration: what it
@@ -158,5 +170,44 @@ describe('data written by this service', () => {
     for (const raw of await service.redis.lrange('activity:events:p', 0, -1)) {
       expect(Object.keys(JSON.parse(raw)).sort()).toEqual(['details', 'event_type', 'timestamp']);
     }
+  });
+});
+
+describe('event ids on a Redis shared with the original', () => {
+  it('a legacy session continues with ids; events with "event_id" read in Python as the original reads them', async () => {
+    await service.redis.set(
+      'activity:session:legacy',
+      pythonDumps({ player_id: 'legacy', login_at: '2026-11-23T22:51:06.984836', last_activity_at: '2026-11-23T22:55:00', actions_count: 7, trades_count: 0, trade_volume: 0, combat_events: 0, sectors_visited: [] }),
+      'EX',
+      3600,
+    );
+    await service.redis.lpush('activity:events:legacy', pythonDumps({ event_type: 'login', timestamp: '2026-11-23T22:51:06.984836', details: {} }));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await service.run(TrackActivityWithId, { playerId: 'legacy', eventType: 'DOCK', eventId: 'dock-1' });
+      expect(result.data?.trackActivity.session?.actionsCount).toBe(8);
+    }
+    await service.run(TrackLogoutWithId, { playerId: 'legacy', eventId: 'out-1' });
+    await service.run(TrackLoginWithId, { playerId: 'legacy', eventId: 'in-1' });
+    const ids = (await service.run(RecentEventIds, { playerId: 'legacy' })).data?.recentEvents;
+    expect(ids).toEqual([
+      { eventType: 'LOGIN', eventId: 'in-1' },
+      { eventType: 'LOGOUT', eventId: 'out-1' },
+      { eventType: 'DOCK', eventId: 'dock-1' },
+      { eventType: 'LOGIN', eventId: null },
+    ]);
+    // What the original does with an event: json.loads, then event_type, timestamp and details.
+    const read = spawnSync(
+      'python3',
+      ['-c', `import json, sys
+from datetime import datetime
+for line in sys.stdin:
+    e = json.loads(json.loads(line))
+    print(e["event_type"], datetime.fromisoformat(e["timestamp"]).isoformat(), sorted(e["details"]))`],
+      { input: (await service.redis.lrange('activity:events:legacy', 0, -1)).map((raw) => JSON.stringify(raw)).join('\n'), encoding: 'utf8' },
+    );
+    expect(read.stderr).toBe('');
+    expect(read.stdout.trim().split('\n').map((line) => line.split(' ')[0])).toEqual(['login', 'logout', 'dock', 'login']);
+    // The id memory has keys of its own, which the original never reads.
+    expect((await service.redis.keys('activity:event_id*:legacy')).sort()).toEqual(['activity:event_id_order:legacy', 'activity:event_ids:legacy']);
   });
 });

@@ -9,6 +9,18 @@ export class InvalidInputError extends Error {
   }
 }
 
+/** A client event id already used, within its window, by a call with another payload; nothing was written. */
+export class EventIdReusedError extends Error {
+  override name = 'EventIdReusedError';
+  readonly field = 'eventId';
+  readonly eventId: string;
+
+  constructor(eventId: string) {
+    super(`eventId ${eventId} was already used for another call of this player (another operation, event type or details)`);
+    this.eventId = eventId;
+  }
+}
+
 /** Redis could not be reached or did not answer in time. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';

@@ -55,6 +55,8 @@ export interface ActivityEvent {
   eventType: EventType;
   timestamp: Date;
   details: EventDetails;
+  /** The caller's event id, when it gave one (stored as "event_id"). */
+  eventId?: string;
 }
 
 export interface DailyStats {
@@ -164,8 +166,16 @@ const storedEvent = z
     event_type: z.enum(EVENT_TYPES),
     timestamp,
     details: z.record(z.string(), z.unknown()).catch({}),
+    event_id: z.string().optional().catch(undefined),
   })
-  .transform((e): ActivityEvent => ({ eventType: e.event_type, timestamp: e.timestamp, details: e.details }));
+  .transform(
+    (e): ActivityEvent => ({
+      eventType: e.event_type,
+      timestamp: e.timestamp,
+      details: e.details,
+      ...(e.event_id === undefined ? {} : { eventId: e.event_id }),
+    }),
+  );
 
 function parseJson(raw: string): unknown {
   try {

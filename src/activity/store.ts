@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.ts';
 import type { RedisClient } from '../redis.ts';
-import { InvalidInputError } from './errors.ts';
+import { EventIdReusedError, InvalidInputError } from './errors.ts';
+import { checkEventId, eventIdCall } from './event-ids.ts';
 import {
   decodeCompletedSession,
   decodeDaily,
@@ -19,7 +20,7 @@ import {
 import { GlobalStats, type GlobalDailyStats, type OnlineCountPoint } from './redis/global-stats.ts';
 import { redisModeFor, type RedisMode } from './redis/mode.ts';
 import { OnlineSet } from './redis/online-set.ts';
-import { PlayerScripts } from './redis/player-scripts.ts';
+import { PlayerScripts, type EventIdWindow, type PlayerScriptResult } from './redis/player-scripts.ts';
 import { Deadline, ScriptRunner, type ReplicaAcks } from './redis/runner.ts';
 import { utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
@@ -44,13 +45,20 @@ export interface ActivityInput {
   playerId: string;
   eventType: string;
   details?: unknown;
+  /** The caller's id for this event (see event-ids.ts); absent: no deduplication. */
+  eventId?: string | null | undefined;
 }
 
 export interface TrackedActivity {
   event: ActivityEvent;
   /** The session after the update; null when the player had no open session. */
   session: PlayerSession | null;
+  /** True when the event id repeated an earlier call: nothing was applied, and this is that call's answer. */
+  duplicate: boolean;
 }
+
+/** One event of a batch: what was tracked, or why it was refused (nothing written for it). */
+export type BatchOutcome = TrackedActivity | EventIdReusedError;
 
 export interface StoreOptions {
   /**
@@ -63,6 +71,10 @@ export interface StoreOptions {
   onUnavailable?: (error: unknown) => void;
   /** Writes wait for replicas' acknowledgement (REDIS_WAIT_REPLICAS); the call deadline covers the wait. */
   replicaAcks?: ReplicaAcks | undefined;
+  /** How long and how many client event ids are remembered per player. */
+  eventIds?: EventIdWindow;
+  /** Called for every call (or batch event) answered as a repeat of an earlier one. */
+  onDuplicate?: () => void;
 }
 
 /** The deadline of the request under way, set by a forCall() handle. */
@@ -82,15 +94,21 @@ export class ActivityStore {
   readonly #players: PlayerScripts;
   readonly #global: GlobalStats;
   readonly #callDeadlineMs: number;
+  readonly #onDuplicate: () => void;
 
-  constructor(redis: RedisClient, clock: Clock, { callDeadlineMs, onUnavailable, replicaAcks }: StoreOptions = {}) {
+  constructor(
+    redis: RedisClient,
+    clock: Clock,
+    { callDeadlineMs, onUnavailable, replicaAcks, eventIds, onDuplicate }: StoreOptions = {},
+  ) {
     this.#clock = clock;
     this.#runner = new ScriptRunner(redis, { ...(onUnavailable ? { onUnavailable } : {}), replicaAcks });
     this.#mode = redisModeFor(redis);
     this.#online = new OnlineSet(this.#runner, this.#mode.online, this.#mode.globalPrefix);
     this.#global = new GlobalStats(this.#runner, this.#mode);
-    this.#players = new PlayerScripts(this.#runner, this.#mode, this.#online);
+    this.#players = new PlayerScripts(this.#runner, this.#mode, this.#online, eventIds);
     this.#callDeadlineMs = callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS;
+    this.#onDuplicate = onDuplicate ?? (() => {});
   }
 
   /** Which Redis mode this store runs in. */
@@ -114,19 +132,25 @@ export class ActivityStore {
     });
   }
 
-  async trackLogin(playerId: string): Promise<PlayerSession> {
+  /**
+   * Opens a session. With an event id already seen (same operation), the
+   * session that first call opened, and nothing changed.
+   */
+  async trackLogin(playerId: string, eventId?: string | null): Promise<PlayerSession> {
+    const run = { playerId: checkPlayerId(playerId), eventId: eventIdCall(checkEventId(eventId), 'login') };
     const deadline = this.#startCall();
     const now = this.#clock.now();
-    const result = await this.#players.run('login', { playerId: checkPlayerId(playerId) }, now, deadline);
+    const result = this.#counted(await this.#players.run('login', run, now, deadline));
     const session = decodeSession(result.reply as string);
     if (!session) throw new Error('login script returned no session');
-    await this.#players.afterScripts('add', [playerId], [result], now, deadline);
+    if (redoesOnlineChange(result)) await this.#players.afterScripts('add', [playerId], [result], now, deadline);
     return session;
   }
 
-  async trackActivity(playerId: string, eventType: string, details?: unknown): Promise<TrackedActivity> {
-    const [tracked] = await this.trackActivities([{ playerId, eventType, details }]);
-    return tracked!;
+  async trackActivity(playerId: string, eventType: string, details?: unknown, eventId?: string | null): Promise<TrackedActivity> {
+    const [outcome] = await this.trackActivities([{ playerId, eventType, details, eventId }]);
+    if (outcome instanceof Error) throw outcome;
+    return outcome!;
   }
 
   /**
@@ -134,15 +158,25 @@ export class ActivityStore {
    * scripts), in the order given, so one player's events apply in order.
    * The whole batch is checked first: one bad event and nothing is sent.
    * Each event is atomic; if Redis fails mid-batch, the events before the
-   * failure may have been applied.
+   * failure may have been applied (with event ids, retrying the batch is
+   * safe). An event whose id repeats an earlier one (in this batch or
+   * before) with the same payload answers that call's result, marked
+   * duplicate; with another payload it is refused in place
+   * (EventIdReusedError) and the other events still apply.
    */
-  async trackActivities(inputs: readonly ActivityInput[]): Promise<TrackedActivity[]> {
+  async trackActivities(inputs: readonly ActivityInput[]): Promise<BatchOutcome[]> {
     if (inputs.length > MAX_BATCH_EVENTS) {
       throw new InvalidInputError('events', `at most ${MAX_BATCH_EVENTS} events per call`);
     }
     const checked = inputs.map((input, index) => {
       try {
-        return { playerId: checkPlayerId(input.playerId), effect: checkActivity(input.eventType, input.details) };
+        const effect = checkActivity(input.eventType, input.details);
+        const eventId = checkEventId(input.eventId);
+        return {
+          playerId: checkPlayerId(input.playerId),
+          effect,
+          eventId: eventIdCall(eventId, 'activity', effect.eventType, effect.details),
+        };
       } catch (error) {
         if (!(error instanceof InvalidInputError) || inputs.length === 1) throw error;
         throw new InvalidInputError(`events[${index}].${error.field}`, `events[${index}]: ${error.message}`);
@@ -150,8 +184,9 @@ export class ActivityStore {
     });
     const deadline = this.#startCall();
     const now = this.#clock.now();
-    const runs = checked.map(({ playerId, effect }) => ({
+    const runs = checked.map(({ playerId, effect, eventId }) => ({
       playerId,
+      eventId,
       own: {
         event_type: effect.eventType,
         details_json: effect.detailsJson,
@@ -162,38 +197,57 @@ export class ActivityStore {
     }));
     const results =
       runs.length === 1
-        ? [await this.#players.run('activity', runs[0]!, now, deadline)]
+        ? [await this.#players.run('activity', runs[0]!, now, deadline).catch(inPlaceIfReused)]
         : await this.#players.runMany('activity', runs, now, deadline);
     await this.#players.afterScripts(null, [], results, now, deadline);
-    const replies = results.map(({ reply }) => reply);
-    return checked.map(({ effect }, index) => {
-      const reply = replies[index];
+    return checked.map(({ effect, eventId }, index): BatchOutcome => {
+      const result = results[index]!;
+      if (result.reply instanceof Error) return result.reply as EventIdReusedError;
+      this.#counted(result);
       return {
-        event: { eventType: effect.eventType, timestamp: now, details: effect.details },
-        session: typeof reply === 'string' ? decodeSession(reply) : null,
+        event: {
+          eventType: effect.eventType,
+          timestamp: result.duplicate ? result.firstAt : now,
+          details: effect.details,
+          ...(eventId ? { eventId: eventId.id } : {}),
+        },
+        session: typeof result.reply === 'string' ? decodeSession(result.reply) : null,
+        duplicate: result.duplicate,
       };
     });
   }
 
-  /** Completes the open session; null (and nothing written) when there is none. */
-  async trackLogout(playerId: string): Promise<CompletedSession | null> {
+  /**
+   * Completes the open session; null (and nothing written) when there is
+   * none. With an event id already seen, that call's answer (the session it
+   * completed, or null), and nothing changed.
+   */
+  async trackLogout(playerId: string, eventId?: string | null): Promise<CompletedSession | null> {
+    const run = { playerId: checkPlayerId(playerId), eventId: eventIdCall(checkEventId(eventId), 'logout') };
     const deadline = this.#startCall();
     const now = this.#clock.now();
-    const result = await this.#players.run('logout', { playerId: checkPlayerId(playerId) }, now, deadline);
-    if (typeof result.reply !== 'string') return null;
-    await this.#players.afterScripts('remove', [playerId], [result], now, deadline);
-    return decodeCompletedSession(result.reply);
+    const result = this.#counted(await this.#players.run('logout', run, now, deadline));
+    // A first call leaves the set when it completed a session; a repeat, when the script says the first may have missed it.
+    if (redoesOnlineChange(result) && (result.duplicate || typeof result.reply === 'string')) {
+      await this.#players.afterScripts('remove', [playerId], [result], now, deadline);
+    }
+    return typeof result.reply === 'string' ? decodeCompletedSession(result.reply) : null;
   }
 
-  /** Keeps an open session alive without counting an action; null (nothing written) without one. */
-  async trackHeartbeat(playerId: string): Promise<PlayerSession | null> {
+  /**
+   * Keeps an open session alive without counting an action; null (nothing
+   * written) without one. With an event id already seen, that call's answer.
+   */
+  async trackHeartbeat(playerId: string, eventId?: string | null): Promise<PlayerSession | null> {
+    const run = { playerId: checkPlayerId(playerId), eventId: eventIdCall(checkEventId(eventId), 'heartbeat') };
     const deadline = this.#startCall();
     const now = this.#clock.now();
-    const result = await this.#players.run('heartbeat', { playerId: checkPlayerId(playerId) }, now, deadline);
+    const result = this.#counted(await this.#players.run('heartbeat', run, now, deadline));
     if (typeof result.reply !== 'string') return null;
     // Where the scripts cannot change the online set, a crash between a login
-    // and its set update could leave an open session out: every heartbeat puts it back.
-    await this.#players.afterScripts('add', [playerId], [result], now, deadline);
+    // and its set update could leave an open session out: every heartbeat
+    // that finds one puts it back (a repeat, when it still finds one).
+    if (redoesOnlineChange(result)) await this.#players.afterScripts('add', [playerId], [result], now, deadline);
     return decodeSession(result.reply);
   }
 
@@ -284,8 +338,21 @@ export class ActivityStore {
     return this.#online.publish(this.#startCall());
   }
 
+  #counted(answer: PlayerScriptResult): PlayerScriptResult {
+    if (answer.duplicate) this.#onDuplicate();
+    return answer;
+  }
+
   /** The request's deadline under a forCall() handle, else a new one for this call. */
   #startCall(): Deadline {
     return requestDeadline.getStore() ?? new Deadline(this.#callDeadlineMs);
   }
 }
+
+/** A first call makes its online-set change; a repeat only when the script says the first may have missed it. */
+const redoesOnlineChange = (answer: PlayerScriptResult) => !answer.duplicate || answer.redoOnlineChange;
+
+const inPlaceIfReused = (error: unknown): PlayerScriptResult => {
+  if (error instanceof EventIdReusedError) return { duplicate: false, reply: error, notes: [] };
+  throw error;
+};

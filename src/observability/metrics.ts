@@ -34,6 +34,7 @@ export class ServiceMetrics {
   readonly redisFailures: Counter<'connection'>;
   readonly reapedSessions: Counter;
   readonly removedGhosts: Counter;
+  readonly eventIdDuplicates: Counter;
   readonly #rootFields: ReadonlyMap<string, ReadonlySet<string>>;
   #onlinePlayers: () => Promise<number> | null = () => null;
 
@@ -80,6 +81,11 @@ export class ServiceMetrics {
     this.removedGhosts = new Counter({
       name: 'activity_removed_ghosts_total',
       help: 'Online-set members removed because their session was gone',
+      registers,
+    });
+    this.eventIdDuplicates = new Counter({
+      name: 'activity_event_id_duplicates_total',
+      help: 'Tracked calls and batch events whose eventId repeated an earlier call: answered, nothing applied (retries that would have counted twice)',
       registers,
     });
     new Gauge({

@@ -1,7 +1,7 @@
 import { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { GraphQLError, type ASTNode, type GraphQLFieldResolver } from 'graphql';
 import { isAsyncIterable, maskError as maskUnexpectedError, type Plugin } from 'graphql-yoga';
-import { InvalidInputError, StoreUnavailableError } from '../activity/errors.ts';
+import { EventIdReusedError, InvalidInputError, StoreUnavailableError } from '../activity/errors.ts';
 
 /** Every extensions.code the service answers with (besides graphql-js' and Yoga's own). */
 export const ErrorCode = {
@@ -16,6 +16,8 @@ export const ErrorCode = {
   responseTooLarge: 'RESPONSE_TOO_LARGE',
   /** MAX_SUBSCRIPTIONS_PER_SOCKET or MAX_SUBSCRIPTIONS is reached. */
   tooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
+  /** An eventId already used by a call with another payload; nothing was written. */
+  eventIdReused: 'EVENT_ID_REUSED',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -46,6 +48,9 @@ export function codedError(code: ErrorCodeValue, message: string, options: Coded
 export function fromDomainError(error: unknown): GraphQLError | null {
   if (error instanceof InvalidInputError) {
     return codedError(ErrorCode.badUserInput, error.message, { extensions: { field: error.field } });
+  }
+  if (error instanceof EventIdReusedError) {
+    return codedError(ErrorCode.eventIdReused, error.message, { extensions: { field: error.field } });
   }
   if (error instanceof StoreUnavailableError) {
     return codedError(ErrorCode.serviceUnavailable, 'The activity store is unavailable; try again shortly.');

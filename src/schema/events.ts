@@ -1,8 +1,11 @@
 import { InvalidInputError } from '../activity/errors.ts';
+import { checkEventId } from '../activity/event-ids.ts';
 import { EVENT_TYPES, type ActivityEvent, type EventType } from '../activity/records.ts';
 import { MAX_BATCH_EVENTS, type ActivityInput, type TrackedActivity } from '../activity/store.ts';
 import { checkActivity, checkLimit, checkPlayerId, MAX_DETAILS_BYTES } from '../activity/validation.ts';
 import { actAsPlayer, builder, readPlayer } from './builder.ts';
+import { fromDomainError } from './errors.ts';
+import { EVENT_ID_DESCRIPTION } from './event-id.ts';
 import { fieldRules } from './field-rules.ts';
 import { PlayerSessionRef } from './session.ts';
 
@@ -20,6 +23,7 @@ function checkBatch(events: readonly ActivityInput[]): void {
     try {
       checkPlayerId(event.playerId);
       checkActivity(event.eventType, event.details);
+      checkEventId(event.eventId);
     } catch (error) {
       if (!(error instanceof InvalidInputError) || events.length === 1) throw error;
       throw new InvalidInputError(`events[${index}].${error.field}`, `events[${index}]: ${error.message}`);
@@ -39,8 +43,14 @@ const ActivityEventRef = builder.objectRef<ActivityEvent>('ActivityEvent').imple
     eventType: t.expose('eventType', { type: ActivityEventTypeEnum }),
     timestamp: t.expose('timestamp', { type: 'DateTime' }),
     details: t.expose('details', { type: 'JSONObject', extensions: fieldRules({ weight: DETAILS_WEIGHT }) }),
+    eventId: t.string({
+      nullable: true,
+      description: 'The eventId the caller gave with this event; null when none.',
+      resolve: (event) => event.eventId ?? null,
+    }),
   }),
 });
+
 
 const TrackActivityResultRef = builder.objectRef<TrackedActivity>('TrackActivityResult').implement({
   fields: (t) => ({
@@ -49,6 +59,10 @@ const TrackActivityResultRef = builder.objectRef<TrackedActivity>('TrackActivity
       type: PlayerSessionRef,
       nullable: true,
       description: 'The session after the update; null when the player had no open session.',
+    }),
+    duplicate: t.exposeBoolean('duplicate', {
+      description:
+        'True when eventId repeated an earlier call with the same payload: nothing was applied, and event and session are what that first call answered.',
     }),
   }),
 });
@@ -86,16 +100,18 @@ builder.mutationField('trackActivity', (t) =>
       playerId: t.arg.id({ required: true }),
       eventType: t.arg({ type: ActivityEventTypeEnum, required: true }),
       details: t.arg({ type: 'JSONObject', description: 'At most 16 KiB of JSON.' }),
+      eventId: t.arg.string({ description: EVENT_ID_DESCRIPTION }),
     },
     extensions: fieldRules({
-      validate: ({ playerId, eventType, details }) => {
+      validate: ({ playerId, eventType, details, eventId }) => {
         checkPlayerId(playerId as string);
         checkActivity(eventType as string, details);
+        checkEventId(eventId as string | null | undefined);
       },
     }),
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
-    resolve: (_root, { playerId, eventType, details }, { store }) =>
-      store.trackActivity(playerId, eventType, details),
+    resolve: (_root, { playerId, eventType, details, eventId }, { store }) =>
+      store.trackActivity(playerId, eventType, details, eventId),
   }),
 );
 
@@ -104,13 +120,15 @@ const ActivityInputRef = builder.inputType('ActivityInput', {
     playerId: t.id({ required: true }),
     eventType: t.field({ type: ActivityEventTypeEnum, required: true }),
     details: t.field({ type: 'JSONObject', description: 'At most 16 KiB of JSON.' }),
+    eventId: t.string({ description: `${EVENT_ID_DESCRIPTION} Within one batch a repeated eventId counts once.` }),
   }),
 });
 
 builder.mutationField('trackActivities', (t) =>
   t.field({
     type: [TrackActivityResultRef],
-    description: `Records up to ${MAX_BATCH_EVENTS} gameplay events in one call, in order (a game server's batch). The whole batch is checked first: one bad event and nothing is written (the error names its index).`,
+    nullable: { list: false, items: true },
+    description: `Records up to ${MAX_BATCH_EVENTS} gameplay events in one call, in order (a game server's batch). The whole batch is checked first: one bad event and nothing is written (the error names its index). An item is null, with an EVENT_ID_REUSED error at its path, when its eventId was already used with another payload: nothing was written for it, and the other events were applied.`,
     args: { events: t.arg({ type: [ActivityInputRef], required: true }) },
     extensions: fieldRules({
       validate: ({ events }) => checkBatch(events as ActivityInput[]),
@@ -119,6 +137,10 @@ builder.mutationField('trackActivities', (t) =>
       writes: ({ events }) => (events as unknown[]).length,
     }),
     authScopes: (_root, { events }) => actAsPlayer(events.map((event) => event.playerId)),
-    resolve: (_root, { events }, { store }) => store.trackActivities(events),
+    resolve: async (_root, { events }, { store }) =>
+      (await store.trackActivities(events)).map((outcome) =>
+        // graphql-js reports an Error in a list as that item's error, at its path
+        outcome instanceof Error ? ((fromDomainError(outcome) ?? outcome) as unknown as TrackedActivity) : outcome,
+      ),
   }),
 );

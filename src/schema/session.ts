@@ -1,11 +1,20 @@
 import type { CompletedSession, PlayerSession } from '../activity/records.ts';
+import { checkEventId } from '../activity/event-ids.ts';
 import { checkPlayerId } from '../activity/validation.ts';
 import { actAsPlayer, builder, readPlayer } from './builder.ts';
+import { EVENT_ID_DESCRIPTION } from './event-id.ts';
 import { fieldRules } from './field-rules.ts';
 
 /** The sectors a session keeps (the Redis layer trims to the last 100). */
 const SESSION_SECTORS = 100;
 const checksPlayerId = fieldRules({ validate: ({ playerId }) => checkPlayerId(playerId as string) });
+// The gate runs these before any root field of the operation: a bad eventId writes nothing anywhere.
+const checksPlayerAndEventId = fieldRules({
+  validate: ({ playerId, eventId }) => {
+    checkPlayerId(playerId as string);
+    checkEventId(eventId as string | null | undefined);
+  },
+});
 
 export const PlayerSessionRef = builder.objectRef<PlayerSession>('PlayerSession').implement({
   description: 'An open session: counters since login.',
@@ -60,11 +69,11 @@ builder.mutationField('trackLogin', (t) =>
   t.field({
     type: PlayerSessionRef,
     description:
-      'Opens a session. An open session is first completed as a logout ending at its last activity.',
-    args: { playerId: t.arg.id({ required: true }) },
-    extensions: checksPlayerId,
+      'Opens a session. An open session is first completed as a logout ending at its last activity. A repeated eventId answers the session its first call opened (same loginAt) and changes nothing: a retried login never turns the session it opened into a relogin.',
+    args: { playerId: t.arg.id({ required: true }), eventId: t.arg.string({ description: EVENT_ID_DESCRIPTION }) },
+    extensions: checksPlayerAndEventId,
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
-    resolve: (_root, { playerId }, { store }) => store.trackLogin(playerId),
+    resolve: (_root, { playerId, eventId }, { store }) => store.trackLogin(playerId, eventId),
   }),
 );
 
@@ -73,11 +82,11 @@ builder.mutationField('trackLogout', (t) =>
     type: CompletedSessionRef,
     nullable: true,
     description:
-      'Completes the open session into the summary and daily records. Null, and nothing changed, when no session is open.',
-    args: { playerId: t.arg.id({ required: true }) },
-    extensions: checksPlayerId,
+      'Completes the open session into the summary and daily records. Null, and nothing changed, when no session is open. A repeated eventId answers what its first call answered (the session it completed, or null) and changes nothing.',
+    args: { playerId: t.arg.id({ required: true }), eventId: t.arg.string({ description: EVENT_ID_DESCRIPTION }) },
+    extensions: checksPlayerAndEventId,
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
-    resolve: (_root, { playerId }, { store }) => store.trackLogout(playerId),
+    resolve: (_root, { playerId, eventId }, { store }) => store.trackLogout(playerId, eventId),
   }),
 );
 
@@ -86,10 +95,10 @@ builder.mutationField('trackHeartbeat', (t) =>
     type: PlayerSessionRef,
     nullable: true,
     description:
-      'Keeps a connected but quiet player online: restarts the session TTL and its idle clock without counting an action or recording an event. Null, and nothing written, when no session is open. Send it every minute or so while connected.',
-    args: { playerId: t.arg.id({ required: true }) },
-    extensions: checksPlayerId,
+      'Keeps a connected but quiet player online: restarts the session TTL and its idle clock without counting an action or recording an event. Null, and nothing written, when no session is open. Send it every minute or so while connected. A repeated eventId answers what its first call answered and changes nothing.',
+    args: { playerId: t.arg.id({ required: true }), eventId: t.arg.string({ description: EVENT_ID_DESCRIPTION }) },
+    extensions: checksPlayerAndEventId,
     authScopes: (_root, { playerId }) => actAsPlayer(playerId),
-    resolve: (_root, { playerId }, { store }) => store.trackHeartbeat(playerId),
+    resolve: (_root, { playerId, eventId }, { store }) => store.trackHeartbeat(playerId, eventId),
   }),
 );

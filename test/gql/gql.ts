@@ -29,6 +29,12 @@ type Documents = {
     "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": typeof types.OnlineCountChangesDocument,
     "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n": typeof types.TrackActivitiesDocument,
     "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n": typeof types.TrackHeartbeatDocument,
+    "\n  mutation TrackLoginWithId($playerId: ID!, $eventId: String) {\n    trackLogin(playerId: $playerId, eventId: $eventId) {\n      ...SessionFields\n    }\n  }\n": typeof types.TrackLoginWithIdDocument,
+    "\n  mutation TrackLogoutWithId($playerId: ID!, $eventId: String) {\n    trackLogout(playerId: $playerId, eventId: $eventId) {\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n    }\n  }\n": typeof types.TrackLogoutWithIdDocument,
+    "\n  mutation TrackHeartbeatWithId($playerId: ID!, $eventId: String) {\n    trackHeartbeat(playerId: $playerId, eventId: $eventId) {\n      lastSeenAt\n      actionsCount\n    }\n  }\n": typeof types.TrackHeartbeatWithIdDocument,
+    "\n  mutation TrackActivityWithId($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject, $eventId: String) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details, eventId: $eventId) {\n      duplicate\n      event {\n        eventType\n        timestamp\n        details\n        eventId\n      }\n      session {\n        actionsCount\n        tradesCount\n        tradeVolume\n        lastActivityAt\n      }\n    }\n  }\n": typeof types.TrackActivityWithIdDocument,
+    "\n  mutation TrackActivitiesWithIds($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      duplicate\n      event {\n        eventType\n        timestamp\n        eventId\n      }\n      session {\n        actionsCount\n        tradeVolume\n      }\n    }\n  }\n": typeof types.TrackActivitiesWithIdsDocument,
+    "\n  query RecentEventIds($playerId: ID!) {\n    recentEvents(playerId: $playerId, limit: 500) {\n      eventType\n      eventId\n    }\n  }\n": typeof types.RecentEventIdsDocument,
 };
 const documents: Documents = {
     "\n  query GlobalDailyStats($date: Date) {\n    globalDailyStats(date: $date) {\n      date\n      activePlayers\n      sessions\n      playtimeSeconds\n      actions\n      trades\n      tradeVolume\n      combatEvents\n      peakOnline\n    }\n  }\n": types.GlobalDailyStatsDocument,
@@ -46,6 +52,12 @@ const documents: Documents = {
     "\n  subscription OnlineCountChanges {\n    onlinePlayerCount\n  }\n": types.OnlineCountChangesDocument,
     "\n  mutation TrackActivities($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      event {\n        eventType\n        timestamp\n        details\n      }\n      session {\n        playerId\n        actionsCount\n        tradeVolume\n        sectorsVisited\n      }\n    }\n  }\n": types.TrackActivitiesDocument,
     "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n": types.TrackHeartbeatDocument,
+    "\n  mutation TrackLoginWithId($playerId: ID!, $eventId: String) {\n    trackLogin(playerId: $playerId, eventId: $eventId) {\n      ...SessionFields\n    }\n  }\n": types.TrackLoginWithIdDocument,
+    "\n  mutation TrackLogoutWithId($playerId: ID!, $eventId: String) {\n    trackLogout(playerId: $playerId, eventId: $eventId) {\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n    }\n  }\n": types.TrackLogoutWithIdDocument,
+    "\n  mutation TrackHeartbeatWithId($playerId: ID!, $eventId: String) {\n    trackHeartbeat(playerId: $playerId, eventId: $eventId) {\n      lastSeenAt\n      actionsCount\n    }\n  }\n": types.TrackHeartbeatWithIdDocument,
+    "\n  mutation TrackActivityWithId($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject, $eventId: String) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details, eventId: $eventId) {\n      duplicate\n      event {\n        eventType\n        timestamp\n        details\n        eventId\n      }\n      session {\n        actionsCount\n        tradesCount\n        tradeVolume\n        lastActivityAt\n      }\n    }\n  }\n": types.TrackActivityWithIdDocument,
+    "\n  mutation TrackActivitiesWithIds($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      duplicate\n      event {\n        eventType\n        timestamp\n        eventId\n      }\n      session {\n        actionsCount\n        tradeVolume\n      }\n    }\n  }\n": types.TrackActivitiesWithIdsDocument,
+    "\n  query RecentEventIds($playerId: ID!) {\n    recentEvents(playerId: $playerId, limit: 500) {\n      eventType\n      eventId\n    }\n  }\n": types.RecentEventIdsDocument,
 };
 
 /**
@@ -122,6 +134,30 @@ export function graphql(source: "\n  mutation TrackActivities($events: [Activity
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n"): (typeof documents)["\n  mutation TrackHeartbeat($playerId: ID!) {\n    trackHeartbeat(playerId: $playerId) {\n      playerId\n      lastActivityAt\n      lastSeenAt\n      actionsCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackLoginWithId($playerId: ID!, $eventId: String) {\n    trackLogin(playerId: $playerId, eventId: $eventId) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  mutation TrackLoginWithId($playerId: ID!, $eventId: String) {\n    trackLogin(playerId: $playerId, eventId: $eventId) {\n      ...SessionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackLogoutWithId($playerId: ID!, $eventId: String) {\n    trackLogout(playerId: $playerId, eventId: $eventId) {\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n    }\n  }\n"): (typeof documents)["\n  mutation TrackLogoutWithId($playerId: ID!, $eventId: String) {\n    trackLogout(playerId: $playerId, eventId: $eventId) {\n      loginAt\n      logoutAt\n      durationSeconds\n      actionsCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackHeartbeatWithId($playerId: ID!, $eventId: String) {\n    trackHeartbeat(playerId: $playerId, eventId: $eventId) {\n      lastSeenAt\n      actionsCount\n    }\n  }\n"): (typeof documents)["\n  mutation TrackHeartbeatWithId($playerId: ID!, $eventId: String) {\n    trackHeartbeat(playerId: $playerId, eventId: $eventId) {\n      lastSeenAt\n      actionsCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackActivityWithId($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject, $eventId: String) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details, eventId: $eventId) {\n      duplicate\n      event {\n        eventType\n        timestamp\n        details\n        eventId\n      }\n      session {\n        actionsCount\n        tradesCount\n        tradeVolume\n        lastActivityAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TrackActivityWithId($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject, $eventId: String) {\n    trackActivity(playerId: $playerId, eventType: $eventType, details: $details, eventId: $eventId) {\n      duplicate\n      event {\n        eventType\n        timestamp\n        details\n        eventId\n      }\n      session {\n        actionsCount\n        tradesCount\n        tradeVolume\n        lastActivityAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TrackActivitiesWithIds($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      duplicate\n      event {\n        eventType\n        timestamp\n        eventId\n      }\n      session {\n        actionsCount\n        tradeVolume\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TrackActivitiesWithIds($events: [ActivityInput!]!) {\n    trackActivities(events: $events) {\n      duplicate\n      event {\n        eventType\n        timestamp\n        eventId\n      }\n      session {\n        actionsCount\n        tradeVolume\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RecentEventIds($playerId: ID!) {\n    recentEvents(playerId: $playerId, limit: 500) {\n      eventType\n      eventId\n    }\n  }\n"): (typeof documents)["\n  query RecentEventIds($playerId: ID!) {\n    recentEvents(playerId: $playerId, limit: 500) {\n      eventType\n      eventId\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -162,3 +162,79 @@ export const TrackHeartbeat = graphql(`
     }
   }
 `);
+
+// Event ids (issue 10): the tracking mutations with eventId, and what a retry needs to see.
+
+export const TrackLoginWithId = graphql(`
+  mutation TrackLoginWithId($playerId: ID!, $eventId: String) {
+    trackLogin(playerId: $playerId, eventId: $eventId) {
+      ...SessionFields
+    }
+  }
+`);
+
+export const TrackLogoutWithId = graphql(`
+  mutation TrackLogoutWithId($playerId: ID!, $eventId: String) {
+    trackLogout(playerId: $playerId, eventId: $eventId) {
+      loginAt
+      logoutAt
+      durationSeconds
+      actionsCount
+    }
+  }
+`);
+
+export const TrackHeartbeatWithId = graphql(`
+  mutation TrackHeartbeatWithId($playerId: ID!, $eventId: String) {
+    trackHeartbeat(playerId: $playerId, eventId: $eventId) {
+      lastSeenAt
+      actionsCount
+    }
+  }
+`);
+
+export const TrackActivityWithId = graphql(`
+  mutation TrackActivityWithId($playerId: ID!, $eventType: ActivityEventType!, $details: JSONObject, $eventId: String) {
+    trackActivity(playerId: $playerId, eventType: $eventType, details: $details, eventId: $eventId) {
+      duplicate
+      event {
+        eventType
+        timestamp
+        details
+        eventId
+      }
+      session {
+        actionsCount
+        tradesCount
+        tradeVolume
+        lastActivityAt
+      }
+    }
+  }
+`);
+
+export const TrackActivitiesWithIds = graphql(`
+  mutation TrackActivitiesWithIds($events: [ActivityInput!]!) {
+    trackActivities(events: $events) {
+      duplicate
+      event {
+        eventType
+        timestamp
+        eventId
+      }
+      session {
+        actionsCount
+        tradeVolume
+      }
+    }
+  }
+`);
+
+export const RecentEventIds = graphql(`
+  query RecentEventIds($playerId: ID!) {
+    recentEvents(playerId: $playerId, limit: 500) {
+      eventType
+      eventId
+    }
+  }
+`);

@@ -15,10 +15,12 @@ export const clusterMode: RedisMode = {
     events: `activity:events:{${id}}`,
     summary: `activity:summary:{${id}}`,
     dailyPrefix: `activity:daily:{${id}}:`,
+    eventIds: `activity:event_ids:{${id}}`,
+    eventIdOrder: `activity:event_id_order:{${id}}`,
   }),
   playerScriptKeys(id) {
-    const { session, events, summary } = this.player(id);
-    return { session, events, summary };
+    const { session, events, summary, eventIds, eventIdOrder } = this.player(id);
+    return { session, events, summary, event_ids: eventIds, event_id_order: eventIdOrder };
   },
   scriptsChangeOnlineSet: false,
   // One pipeline per player (one slot).

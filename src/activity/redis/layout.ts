@@ -10,6 +10,9 @@ export const TTL_SECONDS = {
   daily: 14 * DAY,
 } as const;
 
+/** The defaults of EVENT_ID_TTL_SECONDS and EVENT_ID_MAX_PER_PLAYER. */
+export const EVENT_ID_DEFAULTS = { ttlSeconds: DAY, maxPerPlayer: 10_000 } as const;
+
 export const LIMITS = {
   maxEvents: 500,
   maxSessionSectors: 100,
@@ -24,6 +27,9 @@ export interface PlayerKeys {
   summary: string;
   /** Followed by YYYY-MM-DD. */
   dailyPrefix: string;
+  /** Remembered client event ids (hash: id → first call) and their order (list, oldest first). */
+  eventIds: string;
+  eventIdOrder: string;
 }
 
 /** The online set and its version, bumped by every change of it (the version is not in the original). */

@@ -25,7 +25,7 @@ export interface ScriptCall {
 }
 
 /** The Lua libraries in scripts/lib, prepended to a script in this order. */
-export type LuaLibrary = 'format' | 'global' | 'online' | 'session';
+export type LuaLibrary = 'format' | 'global' | 'online' | 'session' | 'event-ids';
 
 export interface Script {
   readonly name: string;

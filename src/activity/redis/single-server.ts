@@ -16,10 +16,12 @@ export const singleServerMode: RedisMode = {
     events: `activity:events:${id}`,
     summary: `activity:summary:${id}`,
     dailyPrefix: `activity:daily:${id}:`,
+    eventIds: `activity:event_ids:${id}`,
+    eventIdOrder: `activity:event_id_order:${id}`,
   }),
   playerScriptKeys(id) {
-    const { session, events, summary } = this.player(id);
-    return { session, events, summary, ...online };
+    const { session, events, summary, eventIds, eventIdOrder } = this.player(id);
+    return { session, events, summary, event_ids: eventIds, event_id_order: eventIdOrder, ...online };
   },
   scriptsChangeOnlineSet: true,
   pipelineGroup: () => '',

@@ -3,6 +3,9 @@
 -- is_combat ('1' or '0'), sector ('' when none).
 -- Every event counts in the day's game-wide numbers, session or not.
 -- Returns the updated session JSON, or false when no session is open.
+-- A repeated event id returns the first call's answer and changes nothing.
+local first = remembered_call()
+if first then return repeated_reply(first, false) end
 local result = false
 local session = read_session(redis.call('GET', K.session))
 if session then
@@ -34,9 +37,10 @@ if session then
   result = encode_session(session)
 end
 
--- The event goes first: GET above and this first write fail on a key of the
--- wrong type before anything is written, so no type checks are needed here.
-push_event(encode_event(A.event_type, A.now_ts, A.details_json))
+-- The event goes first: GET above (and remembered_call's reads) and this
+-- first write fail on a key of the wrong type before anything is written, so
+-- no type checks are needed here.
+push_event(encode_event(A.event_type, A.now_ts, A.details_json, A.event_id))
 if result then redis.call('SET', K.session, result, 'EX', A.session_ttl) end
 global_add(A.now_date, 'actions', 1)
 if A.trade_value ~= '' then
@@ -45,4 +49,5 @@ if A.trade_value ~= '' then
 end
 if A.is_combat == '1' then global_add(A.now_date, 'combat_events', 1) end
 global_seen(A.now_date)
+remember_call(result)
 return global_reply(result)

@@ -1,7 +1,15 @@
 -- Opens a session. An open session is first completed as a logout ending at
 -- its last activity, so a re-login never loses the previous session's counts.
 -- An unreadable stored session is replaced. Returns the new session JSON.
+-- A repeated event id returns the first call's session and changes nothing
+-- (a retried login never folds the session it opened into a relogin).
 check_key_types()
+local first = remembered_call()
+if first then
+  local open = read_session(redis.call('GET', K.session))
+  local opened = decode_object(first[2]) or {}
+  return repeated_reply(first, open ~= nil and open.login_at == opened.login_at)
+end
 local open = read_session(redis.call('GET', K.session))
 if open then
   local end_us, end_ts, end_date = parse_ts(open.last_activity_at)
@@ -19,8 +27,9 @@ local session = encode_session({
   sectors_visited = {},
 })
 redis.call('SET', K.session, session, 'EX', A.session_ttl)
-push_event(encode_event('login', A.now_ts, '{}'))
+push_event(encode_event('login', A.now_ts, '{}', A.event_id))
 join_online_set()
 global_add(A.now_date, 'sessions', 1)
 global_seen(A.now_date)
+remember_call(session)
 return global_reply(session)

@@ -11,6 +11,7 @@ local NUMBER_ARGS = {
   max_events = true, max_session_sectors = true, max_summary_sectors = true,
   idle_timeout_us = true,
   global_daily_ttl = true, global_online_ttl = true,
+  event_id_ttl = true, event_id_cap = true,
 }
 
 local K, A = {}, {}

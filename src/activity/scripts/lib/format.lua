@@ -209,10 +209,14 @@ local function encode_session(s)
   return enc_object(fields)
 end
 
-local function encode_event(event_type, timestamp, details_json)
-  return enc_object({
+-- event_id (the caller's, optional) is written only when given, so an event
+-- without one keeps exactly the original's fields.
+local function encode_event(event_type, timestamp, details_json, event_id)
+  local fields = {
     {'event_type', enc_str(event_type)},
     {'timestamp', enc_str(timestamp)},
     {'details', details_json},
-  })
+  }
+  if event_id then fields[4] = {'event_id', enc_str(event_id)} end
+  return enc_object(fields)
 end

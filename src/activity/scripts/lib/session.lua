@@ -54,8 +54,9 @@ end
 -- daily records, records the logout event and deletes the session; leaves
 -- the online set unless `stay_online`. Every value is encoded before the
 -- first write, so a value that cannot be stored fails the call whole.
+-- event_id is the logout call's own id (nil for a relogin or idle completion).
 -- Returns the completed session JSON.
-local function complete_session(session, end_us, end_ts, end_date, reason, stay_online)
+local function complete_session(session, end_us, end_ts, end_date, reason, stay_online, event_id)
   local login_us = parse_ts(session.login_at)
   local duration = math.max(0, end_us - login_us) / 1000000
   local daily_key = A.daily_key_prefix .. end_date
@@ -91,7 +92,7 @@ local function complete_session(session, end_us, end_ts, end_date, reason, stay_
 
   local details = {{'duration_seconds', enc_num(duration)}}
   if reason then details[2] = {'reason', enc_str(reason)} end
-  local logout_event = encode_event('logout', end_ts, enc_object(details))
+  local logout_event = encode_event('logout', end_ts, enc_object(details), event_id)
 
   local completed = enc_object({
     {'player_id', enc_str(session.player_id)},

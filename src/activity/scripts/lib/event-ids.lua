@@ -1,0 +1,61 @@
+-- Client event ids (A.event_id, absent when the call has none): per player, a
+-- hash K.event_ids maps each remembered id to "<first_us>|<fingerprint>|<reply>"
+-- and a list K.event_id_order holds the ids oldest first, so the window
+-- (A.event_id_ttl seconds) and the cap (A.event_id_cap ids) are trimmed from
+-- its head. Redis 7.0 has no per-field hash TTL; both keys also expire
+-- A.event_id_ttl after the player's last id, so an idle player's ids go whole.
+-- A.event_fp is the fingerprint of the call's payload (operation, event type,
+-- details), worked out in Node.
+
+-- Looks the call's id up before anything is written. Returns nil when the id
+-- is new (or has none), the first call's {first_us, reply} when this call
+-- repeats it with the same payload; fails the script (nothing written) when
+-- the id was used with another payload.
+local function remembered_call()
+  if not A.event_id then return nil end
+  -- both fail on a key of the wrong type, before anything is written
+  redis.call('LLEN', K.event_id_order)
+  local record = redis.call('HGET', K.event_ids, A.event_id)
+  if not record then return nil end
+  local first_us, fingerprint, reply = string.match(record, '^(%d+)|([^|]*)|(.*)$')
+  if not first_us or A.now_us - tonumber(first_us) > A.event_id_ttl * 1000000 then
+    return nil -- outside the window (not yet trimmed): the id is new again
+  end
+  if fingerprint ~= A.event_fp then
+    return error({err = 'EVENTIDREUSED event id ' .. A.event_id .. ' was already used with another payload'})
+  end
+  return {first_us, reply}
+end
+
+-- Remembers the call's id with its reply (false: ''), then trims the oldest
+-- ids past the window or over the cap. No-op without an id.
+local function remember_call(reply)
+  if not A.event_id then return end
+  local record = string.format('%d', A.now_us) .. '|' .. A.event_fp .. '|' .. (reply or '')
+  if redis.call('HSET', K.event_ids, A.event_id, record) == 0 then
+    -- an id back after its window, not yet trimmed: its old place goes (rare, O(ids))
+    redis.call('LREM', K.event_id_order, 1, A.event_id)
+  end
+  redis.call('RPUSH', K.event_id_order, A.event_id)
+  local oldest_kept_us = A.now_us - A.event_id_ttl * 1000000
+  local count = redis.call('LLEN', K.event_id_order)
+  while count > 0 do
+    local id = redis.call('LINDEX', K.event_id_order, 0)
+    local record = redis.call('HGET', K.event_ids, id)
+    local first_us = record and tonumber(string.match(record, '^(%d+)|'))
+    local expired = not first_us or first_us < oldest_kept_us
+    if count <= A.event_id_cap and not expired then break end
+    redis.call('LPOP', K.event_id_order)
+    count = count - 1
+    if record then redis.call('HDEL', K.event_ids, id) end
+  end
+  redis.call('EXPIRE', K.event_ids, A.event_id_ttl)
+  redis.call('EXPIRE', K.event_id_order, A.event_id_ttl)
+end
+
+-- The reply of a repeated call: its first call's reply, with whether the
+-- caller should redo the online-set change that follows the script on a
+-- Cluster (the first call may have failed before doing it).
+local function repeated_reply(first, redo_online)
+  return {'duplicate', first[1], first[2], redo_online and '1' or '0'}
+end
