@@ -101,6 +101,8 @@ describe('concurrent identical calls', () => {
     expect(await storedSession()).toMatchObject({ actions_count: 1, trade_volume: 10 });
     expect(await service.redis.llen(`activity:events:${P}`)).toBe(2); // login + one trade
     expect((await duplicatesCounted()) - duplicatesBefore).toBe(199);
+    // The game-wide numbers count it once too: a repeat notes nothing.
+    expect(await service.redis.hmget('activity:global:daily:2026-11-23', 'actions', 'trades', 'sessions')).toEqual(['1', '1', '1']);
   });
 
   it('a duplicate answers the first call’s time and session, not the current ones', async () => {
