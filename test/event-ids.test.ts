@@ -2,6 +2,7 @@ import { parse, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, startTestService, useTestService, type TestService } from './support/harness.ts';
+import { eventually } from './support/eventually.ts';
 import { dumpRedis } from './support/redis-dump.ts';
 import {
   PlayerSession,
@@ -39,16 +40,6 @@ async function duplicatesCounted(): Promise<number> {
   return Number(/^activity_event_id_duplicates_total (\d+)$/m.exec(text)?.[1]);
 }
 
-async function until<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 8_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await attempt();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('a retry after a real timeout counts once', () => {
   afterEach(async () => {
     await service.redis.client('UNPAUSE');
@@ -58,10 +49,11 @@ describe('a retry after a real timeout counts once', () => {
   async function failThenRetry<T>(call: () => Promise<ExecutionResult<T>>): Promise<T> {
     await service.redis.client('PAUSE', 2000, 'ALL');
     expect(errorCodes(await call())).toEqual(['SERVICE_UNAVAILABLE']);
-    return until('the retry', async () => {
+    return eventually(async () => {
       const result = await call();
-      return result.errors ? undefined : result.data!;
-    });
+      if (result.errors) throw new Error(`the retry failed: ${JSON.stringify(result.errors)}`);
+      return result.data!;
+    }, { timeoutMs: 8_000, intervalMs: 50 });
   }
 
   it('trackActivity: the late first call and its retry leave one trade', async () => {
