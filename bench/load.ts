@@ -81,41 +81,45 @@ export async function runClosedLoop(call: Call, concurrency: number, durationMs:
   };
 }
 
-/**
- * Warm-up (not measured), then `rounds` measured rounds; returns every
- * round, the median one by units/s, and the units done in all of them.
- * A round during which other processes took more than BUSY_OTHER_CPU % of
- * a core (a test run next door, say) is marked disturbed and run again,
- * up to `rounds` extra times; the median is taken over the undisturbed
- * rounds when there are any.
- */
-export async function measureRounds(
-  call: Call,
-  { concurrency, warmupSeconds, roundSeconds, rounds, cpu }: {
-    concurrency: number;
-    warmupSeconds: number;
-    roundSeconds: number;
-    rounds: number;
-    cpu: CpuMeter;
-  },
-): Promise<{ rounds: Round[]; median: Round; errors: number; firstError: string | undefined; totalUnits: number }> {
-  let errors = 0;
-  let firstError: string | undefined;
-  let totalUnits = 0;
-  const tally = (outcome: LoadOutcome) => {
-    totalUnits += outcome.units;
-    errors += outcome.errors;
-    firstError ??= outcome.firstError;
-  };
-  if (warmupSeconds > 0) tally(await runClosedLoop(call, concurrency, warmupSeconds * 1000));
-  const measured: Round[] = [];
-  const undisturbed = () => measured.filter((r) => !r.disturbed);
-  for (let attempt = 0; undisturbed().length < rounds && attempt < 2 * rounds; attempt++) {
+interface RoundOptions {
+  concurrency: number;
+  warmupSeconds: number;
+  roundSeconds: number;
+  rounds: number;
+  cpu: CpuMeter;
+}
+
+export interface Measured {
+  rounds: Round[];
+  median: Round;
+  errors: number;
+  firstError: string | undefined;
+  totalUnits: number;
+}
+
+/** Runs one measured round and keeps its tallies. */
+class RoundSeries {
+  readonly measured: Round[] = [];
+  errors = 0;
+  firstError: string | undefined;
+  totalUnits = 0;
+
+  readonly call: Call;
+
+  constructor(call: Call) {
+    this.call = call;
+  }
+
+  async warmUp({ concurrency, warmupSeconds }: RoundOptions): Promise<void> {
+    if (warmupSeconds > 0) this.#tally(await runClosedLoop(this.call, concurrency, warmupSeconds * 1000));
+  }
+
+  async round({ concurrency, roundSeconds, cpu }: RoundOptions): Promise<Round> {
     const sample = cpu.start();
-    const outcome = await runClosedLoop(call, concurrency, roundSeconds * 1000);
-    tally(outcome);
+    const outcome = await runClosedLoop(this.call, concurrency, roundSeconds * 1000);
+    this.#tally(outcome);
     const share = sample.since();
-    measured.push({
+    const round: Round = {
       callsPerSecond: outcome.calls / outcome.seconds,
       unitsPerSecond: outcome.units / outcome.seconds,
       p50Ms: percentile(outcome.latenciesMs, 50),
@@ -124,10 +128,85 @@ export async function measureRounds(
       firstError: outcome.firstError,
       cpu: share,
       disturbed: share.other > BUSY_OTHER_CPU,
-    });
+    };
+    this.measured.push(round);
+    return round;
   }
-  const counted = undisturbed().length > 0 ? undisturbed() : measured;
-  return { rounds: measured, median: medianBy(counted, (r) => r.unitsPerSecond), errors, firstError, totalUnits };
+
+  undisturbed(): Round[] {
+    return this.measured.filter((r) => !r.disturbed);
+  }
+
+  result(): Measured {
+    const counted = this.undisturbed().length > 0 ? this.undisturbed() : this.measured;
+    return {
+      rounds: this.measured,
+      median: medianBy(counted, (r) => r.unitsPerSecond),
+      errors: this.errors,
+      firstError: this.firstError,
+      totalUnits: this.totalUnits,
+    };
+  }
+
+  #tally(outcome: LoadOutcome): void {
+    this.totalUnits += outcome.units;
+    this.errors += outcome.errors;
+    this.firstError ??= outcome.firstError;
+  }
+}
+
+/**
+ * Warm-up (not measured), then `rounds` measured rounds; returns every
+ * round, the median one by units/s, and the units done in all of them.
+ * A round during which other processes took more than BUSY_OTHER_CPU % of
+ * a core (a test run next door, say) is marked disturbed and run again,
+ * up to `rounds` extra times; the median is taken over the undisturbed
+ * rounds when there are any.
+ */
+export async function measureRounds(call: Call, options: RoundOptions): Promise<Measured> {
+  const series = new RoundSeries(call);
+  await series.warmUp(options);
+  for (let attempt = 0; series.undisturbed().length < options.rounds && attempt < 2 * options.rounds; attempt++) {
+    await series.round(options);
+  }
+  return series.result();
+}
+
+/**
+ * Two servers measured side by side: their rounds alternate (A B, B A, A B…)
+ * so a neighbour's burst or a slow drift hits both alike. A pair counts when
+ * neither of its rounds was disturbed. `pairRatios` holds A ÷ B per pair.
+ */
+export async function measurePaired(
+  a: Call,
+  b: Call,
+  options: RoundOptions,
+  /** CPU shares for B's rounds (A's come from options.cpu). */
+  cpuB: CpuMeter,
+): Promise<{ a: Measured; b: Measured; pairRatios: number[] }> {
+  const first = new RoundSeries(a);
+  const second = new RoundSeries(b);
+  await first.warmUp(options);
+  await second.warmUp(options);
+  const pairRatios: number[] = [];
+  const clean: number[] = [];
+  for (let attempt = 0; clean.length < options.rounds && attempt < 2 * options.rounds; attempt++) {
+    const runA = () => first.round(options);
+    const runB = () => second.round({ ...options, cpu: cpuB });
+    if (attempt % 2 === 0) {
+      await runA();
+      await runB();
+    } else {
+      await runB();
+      await runA();
+    }
+    const ra = first.measured.at(-1)!;
+    const rb = second.measured.at(-1)!;
+    const value = rb.unitsPerSecond > 0 ? ra.unitsPerSecond / rb.unitsPerSecond : 0;
+    pairRatios.push(value);
+    if (!ra.disturbed && !rb.disturbed) clean.push(value);
+  }
+  return { a: first.result(), b: second.result(), pairRatios: clean.length > 0 ? clean : pairRatios };
 }
 
 /** A pool of keep-alive connections to one GraphQL endpoint. */

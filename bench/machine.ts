@@ -10,6 +10,8 @@ export interface MachineInfo {
   os: string;
   node: string;
   redisServer: string;
+  /** The commit measured (git describe), when run from a checkout. */
+  gitHead?: string;
 }
 
 export function describeMachine(redisVersion: string): MachineInfo {
@@ -21,7 +23,18 @@ export function describeMachine(redisVersion: string): MachineInfo {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     redisServer: redisVersion,
+    ...gitHead(),
   };
+}
+
+function gitHead(): { gitHead?: string } {
+  try {
+    const head = execFileSync('git', ['log', '-1', '--format=%h %s'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return { gitHead: `${head.trim().slice(0, 100)}${dirty.trim() ? ' (+ uncommitted changes)' : ''}` };
+  } catch {
+    return {};
+  }
 }
 
 let clockTicks: number | undefined;
@@ -87,19 +100,27 @@ export function machineBusySeconds(): number {
   }
 }
 
-/** Samples CPU times of the three processes; `since()` gives the shares used since the sample. */
+/**
+ * Samples CPU times of the servers under load, redis-server and the bench;
+ * `since()` gives the shares used since the sample. `quietPids` are the
+ * bench's own idle processes (the other server): their CPU is not "other".
+ */
 export class CpuMeter {
-  readonly #serverPid: number;
+  readonly #serverPids: readonly number[];
   readonly #redisPid: number;
+  readonly #quietPids: readonly number[];
 
-  constructor(serverPid: number, redisPid: number) {
-    this.#serverPid = serverPid;
+  constructor(serverPids: number | readonly number[], redisPid: number, quietPids: readonly number[] = []) {
+    this.#serverPids = typeof serverPids === 'number' ? [serverPids] : serverPids;
     this.#redisPid = redisPid;
+    this.#quietPids = quietPids;
   }
 
   start(): { since(): CpuShare } {
     const at = performance.now();
-    const server = processCpuSeconds(this.#serverPid);
+    const cpuOf = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + (processCpuSeconds(pid) || 0), 0);
+    const server = cpuOf(this.#serverPids);
+    const quiet = cpuOf(this.#quietPids);
     const redis = processCpuSeconds(this.#redisPid);
     const bench = process.cpuUsage();
     const machine = machineBusySeconds();
@@ -108,11 +129,12 @@ export class CpuMeter {
         const seconds = (performance.now() - at) / 1000;
         const benchUsed = process.cpuUsage(bench);
         const used = {
-          server: processCpuSeconds(this.#serverPid) - server,
+          server: cpuOf(this.#serverPids) - server,
           redis: processCpuSeconds(this.#redisPid) - redis,
           bench: (benchUsed.user + benchUsed.system) / 1e6,
         };
-        const other = machineBusySeconds() - machine - used.server - used.redis - used.bench;
+        const quietUsed = cpuOf(this.#quietPids) - quiet;
+        const other = machineBusySeconds() - machine - used.server - used.redis - used.bench - quietUsed;
         const share = (cpuSeconds: number) => Math.round((cpuSeconds / seconds) * 100);
         return {
           server: share(used.server),

@@ -12,6 +12,11 @@ export interface Ratio {
   denominator: string;
   value: number | null;
   target: number;
+  /** The goal is value ≤ target (a cost) rather than value ≥ target. */
+  atMost?: boolean;
+  /** A second, harder target (issue 14's stretch goal). */
+  stretch?: number;
+  unit?: string;
   met: boolean | null;
   /** One of the two figures was measured while other processes competed for the CPUs. */
   disturbed: boolean;
@@ -26,9 +31,32 @@ export function ratio(name: string, numerator: string, denominator: string, resu
   return { name, numerator, denominator, value, target, met: value === null ? null : value >= target, disturbed };
 }
 
+/** A goal whose figure is not a throughput ratio: a µs cost, a peak MiB, a median of paired ratios. */
+export function goal(
+  name: string,
+  value: number | undefined,
+  target: number,
+  { atMost = false, stretch, unit, disturbed = false }: { atMost?: boolean; stretch?: number; unit?: string; disturbed?: boolean } = {},
+): Ratio {
+  const known = value !== undefined && Number.isFinite(value);
+  return {
+    name,
+    numerator: '',
+    denominator: '',
+    value: known ? round(value, 2) : null,
+    target,
+    atMost,
+    ...(stretch !== undefined ? { stretch } : {}),
+    ...(unit ? { unit } : {}),
+    met: known ? (atMost ? value <= target : value >= target) : null,
+    disturbed,
+  };
+}
+
 export function header(machine: MachineInfo, settings: BenchSettings, serverLogLevel: string): string {
   return [
     `Player Activity API bench — ${new Date().toISOString()}`,
+    ...(machine.gitHead ? [`code:    ${machine.gitHead}`] : []),
     `machine: ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}`,
     `runtime: Node ${machine.node}, redis-server ${machine.redisServer}`,
     `server:  child process, NODE_ENV=production, LOG_LEVEL=${serverLogLevel}; load generator in the bench process`,
@@ -56,9 +84,12 @@ export function table(results: readonly ScenarioResult[]): string {
 export function ratioLines(ratios: readonly Ratio[]): string {
   return ratios
     .map((r) => {
-      const verdict = r.met === null ? 'n/a (a scenario did not run)' : r.met ? 'met' : 'MISSED';
+      let verdict = r.met === null ? 'n/a (a scenario did not run)' : r.met ? 'met' : 'MISSED';
+      if (r.met && r.stretch !== undefined && r.value !== null) verdict += r.value >= r.stretch ? ', stretch met' : ', stretch not met';
       const warning = r.disturbed ? ' — measured on a busy machine, rerun' : '';
-      return `${r.name}: ${r.value ?? '—'} (target ≥ ${r.target}) ${verdict}${warning}`;
+      const unit = r.unit ? ` ${r.unit}` : '';
+      const stretch = r.stretch !== undefined ? `, stretch ${r.stretch}` : '';
+      return `${r.name}: ${r.value ?? '—'}${unit} (target ${r.atMost ? '≤' : '≥'} ${r.target}${unit}${stretch}) ${verdict}${warning}`;
     })
     .join('\n');
 }

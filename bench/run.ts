@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: the service measured on its own throwaway redis-server.
- * Starts redis-server and the API server (a child process), logs players
- * in, runs the scenarios, prints a table and the target ratios, writes
+ * `npm run bench`: the service measured on its own throwaway redis-server,
+ * beside the naive comparison server (bench/naive) on the same Redis under
+ * another key prefix. Starts redis-server and both servers (child
+ * processes), logs players in on both, runs the scenarios, samples the
+ * service's RSS throughout, prints a table and issue 14's goals, writes
  * bench/results/latest.json, and tears everything down whatever happens.
  * Exits non-zero when anything failed. Knobs: see bench/settings.ts.
  */
@@ -13,29 +15,49 @@ import { ingestConsistency } from './checks.ts';
 import { trackLoginBody } from './graphql.ts';
 import { HttpClient } from './load.ts';
 import { CpuMeter, describeMachine } from './machine.ts';
-import { header, ratio, ratioLines, table, writeJson } from './report.ts';
-import { baseline } from './scenarios/baseline.ts';
+import { goal, header, ratio, ratioLines, table, writeJson, type Ratio } from './report.ts';
+import { resetStats, scriptStats } from './redis-benchmark.ts';
+import { RssSampler } from './rss.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { memory } from './scenarios/memory.ts';
+import { scriptCeiling } from './scenarios/script-ceiling.ts';
+import { soak } from './scenarios/soak.ts';
 import { storeCeiling } from './scenarios/store-ceiling.ts';
 import { trackActivities } from './scenarios/track-activities.ts';
-import { trackActivity } from './scenarios/track-activity.ts';
-import { ServerProcess } from './server.ts';
+import { twoProcesses } from './scenarios/two-processes.ts';
+import { baselineVersusNaive, trackActivityVersusNaive } from './scenarios/versus-naive.ts';
+import { ServerProcess } from '../src/service-process.ts';
 import { loadSettings, type ScenarioName } from './settings.ts';
 import type { BenchContext, ScenarioResult } from './types.ts';
+import { round } from './stats.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
+const NAIVE_KEY_PREFIX = 'naive:activity:';
 
-/** The scenarios in the order they run; the keys name them in the ratios. */
-const PLAN: readonly { key: string; name: ScenarioName; run: (ctx: BenchContext) => Promise<ScenarioResult> }[] = [
-  { key: 'baseline', name: 'baseline', run: baseline },
-  { key: 'trackActivity', name: 'trackActivity', run: trackActivity },
-  { key: 'trackActivities10', name: 'trackActivities', run: (ctx) => trackActivities(ctx, 10) },
-  { key: 'trackActivities100', name: 'trackActivities', run: (ctx) => trackActivities(ctx, 100) },
-  { key: 'storeCeiling', name: 'storeCeiling', run: storeCeiling },
+type Run = (ctx: BenchContext) => Promise<ScenarioResult | [string, ScenarioResult][]>;
+
+/**
+ * The scenarios in the order they run; the keys name them in the goals.
+ * `scriptStats`: the Redis script cost (INFO commandstats) over the
+ * scenario is added to its figures.
+ */
+const PLAN: readonly { key: string; name: ScenarioName; run: Run; scriptStats?: boolean }[] = [
+  { key: 'baseline', name: 'baseline', run: baselineVersusNaive },
+  { key: 'trackActivity', name: 'trackActivity', run: trackActivityVersusNaive, scriptStats: true },
+  { key: 'trackActivities10', name: 'trackActivities', run: (ctx) => trackActivities(ctx, 10), scriptStats: true },
+  { key: 'trackActivities100', name: 'trackActivities', run: (ctx) => trackActivities(ctx, 100), scriptStats: true },
+  { key: 'storeCeiling', name: 'storeCeiling', run: storeCeiling, scriptStats: true },
+  { key: 'scriptCeiling', name: 'scriptCeiling', run: scriptCeiling },
+  { key: 'twoProcesses', name: 'twoProcesses', run: twoProcesses, scriptStats: true },
   { key: 'fanout', name: 'fanout', run: fanout },
   { key: 'memory', name: 'memory', run: memory },
+  { key: 'soak', name: 'soak', run: soak },
 ];
+
+/** Issue 14's server RSS goal. */
+const RSS_LIMIT_MIB = 250;
+/** Issue 14's activity script goal. */
+const SCRIPT_USEC_LIMIT = 15;
 
 // Torn down last-in first-out, once, on success, failure or Ctrl-C.
 const teardowns: (() => Promise<unknown> | unknown)[] = [];
@@ -65,6 +87,7 @@ async function main(): Promise<number> {
   const info = await redis.info('server');
   const redisVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
   const redisPid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  const redisPort = Number(new URL(redisServer.url).port);
 
   const secret = randomSecret();
   const serverLogLevel = settings.serverLogLevel ?? 'info';
@@ -75,6 +98,16 @@ async function main(): Promise<number> {
     cpuProfileDir: settings.serverCpuProfile ? `${RESULTS_DIR}profiles` : undefined,
   });
   teardowns.push(() => server.stop());
+  const rss = new RssSampler(server.pid);
+  teardowns.push(() => rss.stop());
+  const naiveServer = await ServerProcess.start({
+    redisUrl: redisServer.url,
+    jwtSecret: secret,
+    entry: 'bench/naive/server.ts',
+    env: { NAIVE_KEY_PREFIX },
+    cpuProfileDir: settings.serverCpuProfile ? `${RESULTS_DIR}profiles/naive` : undefined,
+  });
+  teardowns.push(() => naiveServer.stop());
 
   const serviceToken = await mintToken(secret, { role: 'service', subject: 'bench-game-server', expiresIn: '2h' });
   const adminToken = await mintToken(secret, { role: 'admin', subject: 'bench-dashboard', expiresIn: '2h' });
@@ -84,10 +117,15 @@ async function main(): Promise<number> {
   };
   const machine = describeMachine(redisVersion);
   console.log(header(machine, settings, serverLogLevel));
-  console.log(`server:  ${server.url} (pid ${server.pid}); redis-server ${redisServer.url} (pid ${redisPid})\n`);
+  console.log(
+    `server:  ${server.url} (pid ${server.pid}); naive ${naiveServer.url} (pid ${naiveServer.pid}); ` +
+      `redis-server ${redisServer.url} (pid ${redisPid})\n`,
+  );
 
   const players = Array.from({ length: settings.players }, (_, i) => `bench-player-${String(i).padStart(5, '0')}`);
+  const naiveTarget = { url: new URL(naiveServer.url), headers: { 'content-type': 'application/json' } };
   await logIn(target, players, settings.connections);
+  await logIn(naiveTarget, players, settings.connections);
 
   const ctx: BenchContext = {
     settings,
@@ -98,32 +136,64 @@ async function main(): Promise<number> {
     serviceToken,
     adminToken,
     players,
-    cpu: new CpuMeter(server.pid, redisPid),
+    cpu: new CpuMeter(server.pid, redisPid, [naiveServer.pid]),
+    naive: {
+      server: naiveServer,
+      target: naiveTarget,
+      keyPrefix: NAIVE_KEY_PREFIX,
+      cpu: new CpuMeter(naiveServer.pid, redisPid, [server.pid]),
+    },
+    rss,
+    redisPort,
+    redisPid,
+    jwtSecret: secret,
   };
   const results = new Map<string, ScenarioResult>();
   const started = performance.now();
-  for (const { key, name, run } of PLAN) {
+  for (const { key, name, run, scriptStats: withScriptStats } of PLAN) {
     if (!settings.scenarios.has(name)) continue;
     const at = performance.now();
     process.stdout.write(`running ${key}… `);
-    const result = await run(ctx);
-    results.set(key, result);
-    const headline = result.metrics[0]!;
+    rss.scenario = key;
+    if (withScriptStats) await resetStats(redis);
+    const outcome = await run(ctx);
+    const produced = Array.isArray(outcome) ? outcome : ([[key, outcome]] as [string, ScenarioResult][]);
+    if (withScriptStats) {
+      const stats = await scriptStats(redis);
+      const first = produced[0]![1];
+      if (stats.calls > 0) {
+        first.metrics.push({ metric: `Redis script cost (${stats.command}, all scripts)`, value: stats.usecPerCall, unit: 'µs/call' });
+        first.details = { ...first.details, scriptStats: stats };
+      }
+    }
+    for (const [resultKey, result] of produced) results.set(resultKey, result);
+    const [, head] = produced[0]!;
+    const headline = head.metrics[0]!;
+    const failed = produced.filter(([, result]) => result.errors > 0);
     console.log(
       `${headline.metric} ${headline.value} ${headline.unit} (${((performance.now() - at) / 1000).toFixed(1)} s)` +
-        (result.errors > 0 ? ` — ${result.errors} FAILED: ${result.firstError}` : ''),
+        failed.map(([, result]) => ` — ${result.errors} FAILED: ${result.firstError}`).join(''),
     );
     if (!server.running) throw new Error(`the server exited during ${key}:\n${server.recentOutput()}`);
+    if (!naiveServer.running) throw new Error(`the naive server exited during ${key}:\n${naiveServer.recentOutput()}`);
   }
+  rss.scenario = 'end';
+  results.set('serverRss', rssResult(rss));
 
   const ingests = [...results.values()].filter((result) => result.eventsAcknowledged !== undefined);
   if (ingests.length > 0) results.set('consistency', await ingestConsistency(redis, players, ingests));
 
-  const ratios = [
+  const ratios = goals(results, rss);
+  const earlier = [
     ratio('single trackActivity req/s ÷ baseline req/s', 'trackActivity', 'baseline', results, 0.8),
     ratio('trackActivities@100 events/s ÷ store ceiling events/s', 'trackActivities100', 'storeCeiling', results, 0.5),
+    ratio('2 processes ÷ 1 process, single calls', 'twoProcessesSingle', 'trackActivity', results, 1),
+    ratio('2 processes ÷ 1 process, batches of 100', 'twoProcessesBatch100', 'trackActivities100', results, 1),
   ];
-  console.log(`\n${table([...results.values()])}\n\nratios (same run):\n${ratioLines(ratios)}\n`);
+  console.log(
+    `\n${table([...results.values()])}\n\nissue 14 goals (same run):\n${ratioLines(ratios)}\n\n` +
+      `earlier targets and scaling (same run):\n${ratioLines(earlier)}\n`,
+  );
   console.log(`total ${((performance.now() - started) / 1000).toFixed(0)} s of scenarios`);
 
   const resultsFile = `${RESULTS_DIR}latest.json`;
@@ -135,6 +205,8 @@ async function main(): Promise<number> {
     server: { nodeEnv: 'production', logLevel: serverLogLevel },
     results: Object.fromEntries(results),
     ratios,
+    earlier,
+    rssCurve: rss.samples.map((sample) => [round(sample.at, 1), round(sample.rssMiB, 1), sample.scenario]),
   });
   console.log(`results written to ${resultsFile}`);
 
@@ -144,6 +216,47 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** Issue 14's goals from one run. */
+function goals(results: ReadonlyMap<string, ScenarioResult>, rss: RssSampler): Ratio[] {
+  const busy = (...keys: string[]) => keys.some((key) => results.get(key)?.busy === true);
+  const pairRatios = results.get('trackActivity')?.details?.['versusNaivePairRatios'] as number[] | undefined;
+  const median = pairRatios && pairRatios.length > 0 ? [...pairRatios].sort((a, b) => a - b)[Math.floor((pairRatios.length - 1) / 2)] : undefined;
+  const batchScript = results.get('trackActivities100')?.details?.['scriptStats'] as { usecPerCall: number } | undefined;
+  const list: Ratio[] = [
+    goal('single trackActivity ÷ naive server (median of paired rounds)', median, 1, {
+      stretch: 1.2,
+      unit: '×',
+      disturbed: busy('trackActivity', 'naiveTrackActivity'),
+    }),
+    ratio('baseline { __typename } ÷ naive server', 'baseline', 'naiveBaseline', results, 1),
+    goal('activity script cost during trackActivities@100 (commandstats)', batchScript?.usecPerCall, SCRIPT_USEC_LIMIT, {
+      atMost: true,
+      unit: 'µs/call',
+    }),
+    ratio('trackActivities@100 events/s ÷ minimal script redis-benchmark ceiling', 'trackActivities100', 'scriptCeiling', results, 0.6),
+    goal('server peak RSS over the run', rss.peak(), RSS_LIMIT_MIB, { atMost: true, unit: 'MiB' }),
+  ];
+  const soakFlat = results.get('soak')?.details?.['trendMiBPerMinute'] as number | undefined;
+  if (soakFlat !== undefined) list.push(goal('soak RSS trend', soakFlat, 1, { atMost: true, unit: 'MiB/min' }));
+  return list;
+}
+
+function rssResult(rss: RssSampler): ScenarioResult {
+  const peaks = rss.peaks().filter((entry) => entry.scenario !== 'end');
+  return {
+    scenario: 'server RSS (sampled every 0.5 s)',
+    metrics: [
+      { metric: 'peak over the run', value: round(rss.peak(), 1), unit: 'MiB' },
+      ...peaks.map((entry) => ({
+        metric: `  during ${entry.scenario}: peak / at its end`,
+        value: `${round(entry.peakMiB, 0)} / ${round(entry.lastMiB, 0)}`,
+        unit: 'MiB',
+      })),
+    ],
+    errors: 0,
+  };
 }
 
 /** trackLogin for every player, `concurrency` at a time, before anything is measured. */

@@ -1,7 +1,19 @@
 /** The bench's knobs, read once from the environment (all optional). */
 
-export const SCENARIOS = ['baseline', 'trackActivity', 'trackActivities', 'storeCeiling', 'fanout', 'memory'] as const;
+export const SCENARIOS = [
+  'baseline',
+  'trackActivity',
+  'trackActivities',
+  'storeCeiling',
+  'scriptCeiling',
+  'twoProcesses',
+  'fanout',
+  'memory',
+  'soak',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** Run unless BENCH_SCENARIOS says otherwise; the soak only when asked for (or BENCH_SOAK_SECONDS is set). */
+const DEFAULT_SCENARIOS = SCENARIOS.filter((name) => name !== 'soak');
 
 export interface BenchSettings {
   /** Length of one measured round (BENCH_ROUND_SECONDS, default 4). */
@@ -10,7 +22,7 @@ export interface BenchSettings {
   rounds: number;
   /** Un-measured warm-up before a scenario's rounds (BENCH_WARMUP_SECONDS, default 3). */
   warmupSeconds: number;
-  /** Concurrent keep-alive connections of the HTTP load (BENCH_CONNECTIONS, default 16). */
+  /** Concurrent keep-alive connections of the HTTP load (BENCH_CONNECTIONS, default 50, as issue 14 measured). */
   connections: number;
   /** Players logged in before the ingest scenarios, events rotate over them (BENCH_PLAYERS, default 1000). */
   players: number;
@@ -20,6 +32,14 @@ export interface BenchSettings {
   subscribers: number;
   /** Sequential logins timed in the fan-out scenario (BENCH_FANOUT_LOGINS, default 30). */
   fanoutLogins: number;
+  /** Requests per redis-benchmark run of the script ceilings (BENCH_CEILING_REQUESTS, default 200000). */
+  ceilingRequests: number;
+  /** redis-benchmark runs per script, the median reported (BENCH_CEILING_ROUNDS, default 3). */
+  ceilingRounds: number;
+  /** Length of the soak (BENCH_SOAK_SECONDS, default 600; setting it adds the soak to the default scenarios). */
+  soakSeconds: number;
+  /** RSS and throughput sampled this often during the soak (BENCH_SOAK_SAMPLE_SECONDS, default 30). */
+  soakSampleSeconds: number;
   /** Which scenarios to run (BENCH_SCENARIOS=baseline,trackActivity,…; default all). */
   scenarios: ReadonlySet<ScenarioName>;
   /** BENCH_SERVER_CPU_PROF=1: run the server under `node --cpu-prof` (profile in bench/results/profiles/). */
@@ -29,7 +49,9 @@ export interface BenchSettings {
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
-  const scenarios = (env['BENCH_SCENARIOS'] ?? SCENARIOS.join(','))
+  const soakAsked = Boolean(env['BENCH_SOAK_SECONDS']);
+  const defaults = soakAsked ? [...DEFAULT_SCENARIOS, 'soak'] : DEFAULT_SCENARIOS;
+  const scenarios = (env['BENCH_SCENARIOS'] || defaults.join(','))
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
@@ -42,11 +64,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     roundSeconds: positive(env, 'BENCH_ROUND_SECONDS', 4),
     rounds: positiveInteger(env, 'BENCH_ROUNDS', 5),
     warmupSeconds: positive(env, 'BENCH_WARMUP_SECONDS', 3, { allowZero: true }),
-    connections: positiveInteger(env, 'BENCH_CONNECTIONS', 16),
+    connections: positiveInteger(env, 'BENCH_CONNECTIONS', 50),
     players: positiveInteger(env, 'BENCH_PLAYERS', 1000),
     storeInFlight: positiveInteger(env, 'BENCH_STORE_IN_FLIGHT', 8),
     subscribers: positiveInteger(env, 'BENCH_SUBSCRIBERS', 1000),
     fanoutLogins: positiveInteger(env, 'BENCH_FANOUT_LOGINS', 30),
+    ceilingRequests: positiveInteger(env, 'BENCH_CEILING_REQUESTS', 200_000),
+    ceilingRounds: positiveInteger(env, 'BENCH_CEILING_ROUNDS', 3),
+    soakSeconds: positive(env, 'BENCH_SOAK_SECONDS', 600),
+    soakSampleSeconds: positive(env, 'BENCH_SOAK_SAMPLE_SECONDS', 30),
     scenarios: new Set(scenarios as ScenarioName[]),
     serverCpuProfile: env['BENCH_SERVER_CPU_PROF'] === '1' || env['BENCH_SERVER_CPU_PROF'] === 'true',
     serverLogLevel: env['BENCH_SERVER_LOG_LEVEL'] || undefined,

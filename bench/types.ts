@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { HttpTarget, Round } from './load.ts';
 import type { CpuMeter } from './machine.ts';
-import type { ServerProcess } from './server.ts';
+import type { RssSampler } from './rss.ts';
+import type { ServerProcess } from '../src/service-process.ts';
 import type { BenchSettings } from './settings.ts';
 
 /** What every scenario gets. */
@@ -17,7 +18,16 @@ export interface BenchContext {
   adminToken: string;
   /** Logged in before the ingest scenarios; events rotate over them. */
   players: readonly string[];
+  /** CPU shares with the service as "server" (the naive server counted as the bench's own). */
   cpu: CpuMeter;
+  /** The straightforward comparison server (bench/naive), on the same Redis under its own key prefix. */
+  naive: { server: ServerProcess; target: HttpTarget; keyPrefix: string; cpu: CpuMeter };
+  /** The service's RSS through the run. */
+  rss: RssSampler;
+  redisPort: number;
+  redisPid: number;
+  /** For starting more service processes on the same Redis. */
+  jwtSecret: string;
 }
 
 export interface Metric {

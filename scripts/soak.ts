@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { ServerProcess } from '../bench/server.ts';
+import { ServerProcess } from '../src/service-process.ts';
 import { mintToken } from '../src/auth.ts';
 import { LocalRedisServer } from '../src/redis-server.ts';
 

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { ActivityStore } from '../../src/activity/store.ts';
+import { systemClock } from '../../src/clock.ts';
+import { closeRedis, connectRedis, createRedisClient, type RedisClient } from '../../src/redis.ts';
+import { redisBenchmark, type RedisBenchmarkResult } from '../redis-benchmark.ts';
+import { medianBy, round } from '../stats.ts';
+import type { BenchContext, Metric, ScenarioResult } from '../types.ts';
+
+const MINIMAL_SCRIPT = readFileSync(new URL('../naive/activity.lua', import.meta.url), 'utf8');
+const ACTIVITY_BODY_FILE = new URL('../../src/activity/scripts/activity.lua', import.meta.url);
+const CEILING_PLAYER = 'bench-ceiling-player';
+const PREFIX = 'bench-ceiling:';
+const DETAILS = {
+  commodity: 'ore',
+  quantity: 120,
+  unit_price: 31.5,
+  total_value: 3780,
+  port_id: 17,
+  sector_id: 42,
+};
+
+/**
+ * 5. Redis alone, driven by redis-benchmark (50 connections, 16 deep
+ * pipelines), each figure with INFO commandstats' usec_per_call over
+ * exactly that run:
+ *  - the minimal activity script (bench/naive/activity.lua: GET, cjson
+ *    decode, bump counters, SET, LPUSH, LTRIM) over the players' keyspace:
+ *    the ceiling batch ingestion is compared with;
+ *  - the service's own activity script, with the exact arguments the store
+ *    sends for one trade (captured with MONITOR), on one player;
+ *  - the same script cut before its own body (helpers and argument
+ *    decoding only, then `return false`): what every call pays before
+ *    doing any work.
+ */
+export async function scriptCeiling(ctx: BenchContext): Promise<ScenarioResult> {
+  const { redis, redisPort: port, redisPid, settings } = ctx;
+  const requests = settings.ceilingRequests;
+  const keyspace = settings.players;
+  const best = async (command: string[], space?: number) => {
+    const runs: RedisBenchmarkResult[] = [];
+    for (let i = 0; i < settings.ceilingRounds; i++) {
+      runs.push(await redisBenchmark(redis, { port, redisPid, command, requests, ...(space ? { keyspace: space } : {}) }));
+    }
+    return medianBy(runs, (r) => r.requestsPerSecond);
+  };
+
+  // The minimal script over `keyspace` open sessions.
+  const minimalSha = String(await redis.script('LOAD', MINIMAL_SCRIPT));
+  await seedSessions(redis, keyspace);
+  const at = new Date().toISOString().slice(0, -1);
+  const event = JSON.stringify({ event_type: 'trade_buy', timestamp: at, details: DETAILS });
+  const minimal = await best(
+    ['EVALSHA', minimalSha, '2', `${PREFIX}session:__rand_int__`, `${PREFIX}events:__rand_int__`, at, event, '3780', '', ''],
+    keyspace,
+  );
+
+  // The service's script, exactly as the store calls it.
+  const client = createRedisClient(
+    { url: ctx.redisUrl, commandTimeoutMs: 5000, connectTimeoutMs: 2000, maxReconnectDelayMs: 1000 },
+    'bench-script-ceiling',
+  );
+  await connectRedis(client, { url: ctx.redisUrl });
+  let service: RedisBenchmarkResult | undefined;
+  let helpersOnly: RedisBenchmarkResult | undefined;
+  let helpersNote = '';
+  try {
+    const captured = await captureActivityCall(redis, client);
+    service = await best(captured.command);
+    const body = readFileSync(ACTIVITY_BODY_FILE, 'utf8');
+    const lua = scriptSource(client, captured.sha);
+    if (lua?.trimEnd().endsWith(body.trimEnd())) {
+      const helpers = `${lua.trimEnd().slice(0, -body.trimEnd().length)}\nreturn false\n`;
+      try {
+        const helpersSha = String(await redis.script('LOAD', helpers));
+        helpersOnly = await best(['EVALSHA', helpersSha, ...captured.command.slice(2)]);
+      } catch (error) {
+        helpersNote = `helpers alone do not load: ${(error as Error).message.slice(0, 120)}`;
+      }
+    } else {
+      helpersNote = 'the activity script does not end with scripts/activity.lua: helpers not measured';
+    }
+  } finally {
+    await closeRedis(client);
+  }
+
+  const metrics: Metric[] = [
+    { metric: 'minimal script ceiling', value: round(minimal.requestsPerSecond, 0), unit: 'events/s' },
+    { metric: 'minimal script', value: minimal.stats.usecPerCall, unit: 'µs/call' },
+    { metric: 'minimal script: Redis CPU', value: minimal.redisCpu, unit: '% of a core' },
+    { metric: "service's activity script alone", value: round(service.requestsPerSecond, 0), unit: 'calls/s' },
+    { metric: "service's activity script", value: service.stats.usecPerCall, unit: 'µs/call' },
+  ];
+  if (helpersOnly) {
+    const share = round((helpersOnly.stats.usecPerCall / service.stats.usecPerCall) * 100, 0);
+    metrics.push({
+      metric: '  of which helpers + argument decoding',
+      value: `${helpersOnly.stats.usecPerCall} µs (${share} %)`,
+      unit: '',
+    });
+  } else {
+    metrics.push({ metric: '  helpers alone', value: helpersNote, unit: '' });
+  }
+  return {
+    scenario: 'Redis alone (redis-benchmark)',
+    metrics,
+    errors: 0,
+    throughput: minimal.requestsPerSecond,
+    details: {
+      requests,
+      rounds: settings.ceilingRounds,
+      minimal,
+      service,
+      helpersOnly: helpersOnly ?? helpersNote,
+      serviceScriptUsec: service.stats.usecPerCall,
+    },
+  };
+}
+
+async function seedSessions(redis: Redis, count: number): Promise<void> {
+  const at = new Date().toISOString().slice(0, -1);
+  const pipeline = redis.pipeline();
+  for (let i = 0; i < count; i++) {
+    const id = String(i).padStart(12, '0');
+    pipeline.set(
+      `${PREFIX}session:${id}`,
+      JSON.stringify({
+        player_id: id,
+        login_at: at,
+        last_activity_at: at,
+        actions_count: 0,
+        trades_count: 0,
+        trade_volume: 0,
+        combat_events: 0,
+        sectors_visited: [],
+      }),
+      'EX',
+      86_400,
+    );
+  }
+  await pipeline.exec();
+}
+
+/** Logs a dedicated player in and records, with MONITOR, the script call one trade makes. */
+async function captureActivityCall(redis: Redis, client: RedisClient): Promise<{ sha: string; command: string[] }> {
+  const store = new ActivityStore(client, systemClock);
+  await store.trackLogin(CEILING_PLAYER);
+  // The first call loads the script (EVAL); the one recorded is an EVALSHA.
+  await store.trackActivity(CEILING_PLAYER, 'trade_buy', DETAILS);
+  const monitor = await redis.monitor();
+  try {
+    const seen: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
+    await store.trackActivity(CEILING_PLAYER, 'trade_buy', DETAILS);
+    // MONITOR lines arrive after the reply; wait for the call to show.
+    const deadline = Date.now() + 2000;
+    const find = () =>
+      seen.find((args) => /^evalsha$/i.test(args[0] ?? '') && args.some((arg) => arg.includes(CEILING_PLAYER)));
+    while (!find() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const args = find();
+    if (!args) throw new Error('MONITOR did not show the activity script call as an EVALSHA');
+    return { sha: args[1]!, command: ['EVALSHA', ...args.slice(1)] };
+  } finally {
+    monitor.disconnect();
+  }
+}
+
+/** The Lua source ioredis holds for a script defined on this client (defineCommand). */
+function scriptSource(client: RedisClient, sha: string): string | undefined {
+  const scripts = (client as unknown as { scriptsSet?: Record<string, { sha: string; lua: string }> }).scriptsSet ?? {};
+  return Object.values(scripts).find((script) => script.sha === sha)?.lua;
+}
