@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../src/service-process.ts';
 import type { MachineInfo } from './machine.ts';
 import type { BenchSettings } from './settings.ts';
 import { round } from './stats.ts';
@@ -61,7 +62,9 @@ export function header(machine: MachineInfo, settings: BenchSettings, serverLogL
     `runtime: Node ${machine.node}, redis-server ${machine.redisServer}`,
     `server:  child process, NODE_ENV=production, LOG_LEVEL=${serverLogLevel}; load generator in the bench process`,
     `rounds:  ${settings.warmupSeconds} s warm-up, then ${settings.rounds} × ${settings.roundSeconds} s, median round reported; ` +
-      `${settings.connections} HTTP connections, ${settings.players} players, ${settings.storeInFlight} store batches in flight`,
+      `${settings.connections} HTTP connections (${settings.batchConnections} for batches), ${settings.players} players, ` +
+      `${settings.storeInFlight} store batches in flight`,
+    `service: node ${(settings.serverNodeFlags ?? SERVICE_NODE_FLAGS).join(' ') || '(no flags)'} src/main.ts`,
   ].join('\n');
 }
 

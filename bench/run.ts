@@ -95,6 +95,7 @@ async function main(): Promise<number> {
     redisUrl: redisServer.url,
     jwtSecret: secret,
     logLevel: settings.serverLogLevel,
+    nodeFlags: settings.serverNodeFlags,
     cpuProfileDir: settings.serverCpuProfile ? `${RESULTS_DIR}profiles` : undefined,
   });
   teardowns.push(() => server.stop());

@@ -44,6 +44,10 @@ export interface BenchSettings {
   scenarios: ReadonlySet<ScenarioName>;
   /** BENCH_SERVER_CPU_PROF=1: run the server under `node --cpu-prof` (profile in bench/results/profiles/). */
   serverCpuProfile: boolean;
+  /** Node flags for the service (BENCH_SERVER_NODE_FLAGS, space-separated, "none" for none; default: npm start's). */
+  serverNodeFlags: string[] | undefined;
+  /** Connections for the batch scenarios (BENCH_BATCH_CONNECTIONS, default 16: 1,600 events in flight at 100 per call). */
+  batchConnections: number;
   /** LOG_LEVEL for the server (BENCH_SERVER_LOG_LEVEL; default: the service's own, info). */
   serverLogLevel: string | undefined;
 }
@@ -76,6 +80,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     scenarios: new Set(scenarios as ScenarioName[]),
     serverCpuProfile: env['BENCH_SERVER_CPU_PROF'] === '1' || env['BENCH_SERVER_CPU_PROF'] === 'true',
     serverLogLevel: env['BENCH_SERVER_LOG_LEVEL'] || undefined,
+    serverNodeFlags: nodeFlags(env['BENCH_SERVER_NODE_FLAGS']),
+    batchConnections: positiveInteger(env, 'BENCH_BATCH_CONNECTIONS', 16),
   };
 }
 
@@ -93,4 +99,9 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   const value = positive(env, name, fallback);
   if (!Number.isInteger(value)) throw new Error(`${name} must be a whole number, got "${env[name]}"`);
   return value;
+}
+
+function nodeFlags(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.trim() === 'none' ? [] : raw.trim().split(/\s+/);
 }

@@ -26,6 +26,8 @@ export interface ServerOptions {
   logLevel?: string | undefined;
   /** Directory for a `node --cpu-prof` profile of the server; none when undefined. */
   cpuProfileDir?: string | undefined;
+  /** Node flags for the service; SERVICE_NODE_FLAGS when undefined. */
+  nodeFlags?: readonly string[] | undefined;
   /** Script to run instead of the service (relative to the project root), e.g. the bench's naive server. */
   entry?: string;
   /** More environment for the child. */
@@ -57,7 +59,7 @@ export class ServerProcess {
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const port = await freePort();
     const entry = options.entry ?? 'src/main.ts';
-    const nodeArgs: string[] = entry === 'src/main.ts' ? [...SERVICE_NODE_FLAGS] : [];
+    const nodeArgs: string[] = entry === 'src/main.ts' ? [...(options.nodeFlags ?? SERVICE_NODE_FLAGS)] : [];
     if (options.cpuProfileDir) {
       mkdirSync(options.cpuProfileDir, { recursive: true });
       nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);

@@ -12,14 +12,23 @@ export function roundsOf(ctx: BenchContext, call: Call, concurrency = ctx.settin
  * POSTs the bodies in rotation over keep-alive connections, one call in
  * flight per connection; each call counts `unitsPerCall` units of work.
  */
-export async function httpRounds(ctx: BenchContext, bodies: readonly Buffer[], unitsPerCall: number) {
-  const client = new HttpClient(ctx.target, ctx.settings.connections);
+export async function httpRounds(
+  ctx: BenchContext,
+  bodies: readonly Buffer[],
+  unitsPerCall: number,
+  connections = ctx.settings.connections,
+) {
+  const client = new HttpClient(ctx.target, connections);
   const next = rotation(bodies);
   try {
-    return await roundsOf(ctx, async () => {
-      await client.graphql(next());
-      return unitsPerCall;
-    });
+    return await roundsOf(
+      ctx,
+      async () => {
+        await client.graphql(next());
+        return unitsPerCall;
+      },
+      connections,
+    );
   } finally {
     client.close();
   }

@@ -10,7 +10,7 @@ const DISTINCT_BATCHES = 40;
 export async function trackActivities(ctx: BenchContext, size: number): Promise<ScenarioResult> {
   const next = eventStream(ctx.players, 3 + size);
   const bodies = Array.from({ length: DISTINCT_BATCHES }, () => trackActivitiesBody(next(size)));
-  const measured = await httpRounds(ctx, bodies, size);
+  const measured = await httpRounds(ctx, bodies, size, ctx.settings.batchConnections);
   return ingestResult(
     `trackActivities x${size}`,
     measured,
@@ -19,6 +19,6 @@ export async function trackActivities(ctx: BenchContext, size: number): Promise<
       { metric: 'events/s', value: round(measured.median.unitsPerSecond, 0), unit: 'events/s' },
       ...latencyMetrics(measured.median, 'call latency'),
     ],
-    { eventsPerCall: size, requestBytes: bodies[0]!.length },
+    { eventsPerCall: size, requestBytes: bodies[0]!.length, connections: ctx.settings.batchConnections },
   );
 }

@@ -19,6 +19,7 @@ export async function twoProcesses(ctx: BenchContext): Promise<[string, Scenario
     redisUrl: ctx.redisUrl,
     jwtSecret: ctx.jwtSecret,
     logLevel: ctx.settings.serverLogLevel,
+    nodeFlags: ctx.settings.serverNodeFlags,
   });
   const cpu = new CpuMeter([ctx.server.pid, second.pid], ctx.redisPid, [ctx.naive.server.pid]);
   const { connections, warmupSeconds, roundSeconds, rounds } = ctx.settings;
@@ -29,6 +30,7 @@ export async function twoProcesses(ctx: BenchContext): Promise<[string, Scenario
   let turn = 0;
   const post = (body: Buffer) => clients[turn++ % 2]!.graphql(body);
   const options = { concurrency: connections, warmupSeconds, roundSeconds, rounds, cpu };
+  const batchOptions = { ...options, concurrency: ctx.settings.batchConnections };
   try {
     const singles = rotation(eventStream(ctx.players, 5)(ctx.players.length * 2).map(trackActivityBody));
     const single = await measureRounds(async () => {
@@ -40,7 +42,7 @@ export async function twoProcesses(ctx: BenchContext): Promise<[string, Scenario
     const batch = await measureRounds(async () => {
       await post(batches());
       return 100;
-    }, options);
+    }, batchOptions);
     return [
       [
         'twoProcessesSingle',
