@@ -67,10 +67,11 @@ export async function scriptCeiling(ctx: BenchContext): Promise<ScenarioResult> 
   try {
     const captured = await captureActivityCall(redis, client);
     service = await best(captured.command);
-    const body = readFileSync(ACTIVITY_BODY_FILE, 'utf8');
-    const lua = scriptSource(client, captured.sha);
-    if (lua?.trimEnd().endsWith(body.trimEnd())) {
-      const helpers = `${lua.trimEnd().slice(0, -body.trimEnd().length)}\nreturn false\n`;
+    // Compared without full-line comments and blank lines, which a runner may leave out.
+    const body = codeLines(readFileSync(ACTIVITY_BODY_FILE, 'utf8'));
+    const lua = codeLines(scriptSource(client, captured.sha) ?? '');
+    if (body !== '' && lua.endsWith(body)) {
+      const helpers = `${lua.slice(0, -body.length)}\nreturn false\n`;
       try {
         const helpersSha = String(await redis.script('LOAD', helpers));
         helpersOnly = await best(['EVALSHA', helpersSha, ...captured.command.slice(2)]);
@@ -164,6 +165,12 @@ async function captureActivityCall(redis: Redis, client: RedisClient): Promise<{
     monitor.disconnect();
   }
 }
+
+const codeLines = (lua: string) =>
+  lua
+    .split('\n')
+    .filter((line) => !/^\s*--/.test(line) && line.trim() !== '')
+    .join('\n');
 
 /** The Lua source ioredis holds for a script defined on this client (defineCommand). */
 function scriptSource(client: RedisClient, sha: string): string | undefined {
