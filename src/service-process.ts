@@ -7,8 +7,8 @@ import { freePort } from './redis-server.ts';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * V8 heap sizing the service runs with (`npm start`, the container image;
- * README "Memory"). With V8's defaults on a large machine (a ~4 GiB heap
+ * V8 heap sizing the service runs with (the container image's NODE_OPTIONS;
+ * README "Memory"); the bench passes them as flags. With V8's defaults on a large machine (a ~4 GiB heap
  * limit, semi-spaces sized for it) the heap grows to several times its live
  * data under load before it is collected: RSS 400+ MiB for ~50 MiB live.
  */
