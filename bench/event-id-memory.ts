@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { ActivityStore, type ActivityInput } from '../src/activity/store.ts';
-import { ManualClock } from '../test/support/clock.ts';
+import { type ActivityInput, ActivityStore } from '../src/activity/store.ts';
 import { LocalRedisServer } from '../src/redis-server.ts';
+import { ManualClock } from '../test/support/clock.ts';
 
 /**
  * What remembering client event ids costs in Redis memory (issue 10).
@@ -42,7 +42,12 @@ async function workload(withIds: boolean): Promise<number> {
   for (let n = 0; n < IDS; n++) {
     for (let p = 0; p < PLAYERS; p++) {
       const eventType = TYPES[(n + p) % TYPES.length]!;
-      const details = eventType === 'trade_buy' ? { total_value: 125.5 } : eventType === 'sector_move' ? { sector_id: (n * 7) % 12 } : {};
+      const details =
+        eventType === 'trade_buy'
+          ? { total_value: 125.5 }
+          : eventType === 'sector_move'
+            ? { sector_id: (n * 7) % 12 }
+            : {};
       batch.push({ playerId: playerId(p), eventType, details, ...(withIds ? { eventId: crypto.randomUUID() } : {}) });
       if (batch.length === 500) {
         await store.trackActivities(batch);
@@ -67,14 +72,23 @@ async function idKeysUsage(): Promise<number> {
 
 try {
   const ids = PLAYERS * IDS;
-  console.log(`event-id memory: ${PLAYERS} players × ${IDS} ids = ${ids.toLocaleString('en')} ids, redis-server ${(/redis_version:(\S+)/.exec(await redis.info('server')) ?? [])[1]}`);
+  console.log(
+    `event-id memory: ${PLAYERS} players × ${IDS} ids = ${ids.toLocaleString('en')} ids, redis-server ${(/redis_version:(\S+)/.exec(await redis.info('server')) ?? [])[1]}`,
+  );
   const without = await workload(false);
   const withIds = await workload(true);
   const keys = await idKeysUsage();
-  const sample = await redis.hget(`activity:event_ids:${playerId(0)}`, (await redis.lindex(`activity:event_id_order:${playerId(0)}`, -1))!);
+  const sample = await redis.hget(
+    `activity:event_ids:${playerId(0)}`,
+    (await redis.lindex(`activity:event_id_order:${playerId(0)}`, -1))!,
+  );
   const perId = (withIds - without) / ids;
-  console.log(`used_memory without ids: ${(without / 2 ** 20).toFixed(1)} MiB, with ids: ${(withIds / 2 ** 20).toFixed(1)} MiB`);
-  console.log(`per remembered id: ${perId.toFixed(0)} bytes (used_memory difference); MEMORY USAGE of the id keys: ${(keys / ids).toFixed(0)} bytes`);
+  console.log(
+    `used_memory without ids: ${(without / 2 ** 20).toFixed(1)} MiB, with ids: ${(withIds / 2 ** 20).toFixed(1)} MiB`,
+  );
+  console.log(
+    `per remembered id: ${perId.toFixed(0)} bytes (used_memory difference); MEMORY USAGE of the id keys: ${(keys / ids).toFixed(0)} bytes`,
+  );
   console.log(`for 1 M ids: ${((perId * 1e6) / 2 ** 20).toFixed(0)} MiB`);
   console.log(`a record (${sample?.length} bytes): ${sample?.slice(0, 120)}…`);
 } finally {

@@ -79,10 +79,19 @@ export function eventGenerator(seed = 42): (playerId: string) => GeneratedEvent 
         break;
       }
       case 'combat_attack':
-        details = { target_id: `player-${int(0, 9999)}`, weapon: pick(WEAPONS), damage: int(1, 2500), sector_id: sector };
+        details = {
+          target_id: `player-${int(0, 9999)}`,
+          weapon: pick(WEAPONS),
+          damage: int(1, 2500),
+          sector_id: sector,
+        };
         break;
       case 'combat_defend':
-        details = { attacker_id: `player-${int(0, 9999)}`, damage_taken: int(0, 2500), shields_remaining: int(0, 5000) };
+        details = {
+          attacker_id: `player-${int(0, 9999)}`,
+          damage_taken: int(0, 2500),
+          shields_remaining: int(0, 5000),
+        };
         break;
       case 'sector_move':
         details = { sector_id: sector, from_sector: int(1, 5000), turns_used: int(1, 3) };

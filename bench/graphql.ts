@@ -27,7 +27,9 @@ export const ONLINE_COUNT_SUBSCRIPTION = 'subscription OnlineCountChanges { onli
 
 export function body(query: string, variables?: Record<string, unknown>): Buffer {
   const operationName = /^\w+\s+(\w+)/.exec(query)?.[1];
-  return Buffer.from(JSON.stringify({ query, ...(operationName ? { operationName } : {}), ...(variables ? { variables } : {}) }));
+  return Buffer.from(
+    JSON.stringify({ query, ...(operationName ? { operationName } : {}), ...(variables ? { variables } : {}) }),
+  );
 }
 
 const asInput = (event: GeneratedEvent) => ({

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
-import { medianBy, percentile, sortedCopy } from './stats.ts';
 import { BUSY_OTHER_CPU, type CpuMeter, type CpuShare } from './machine.ts';
+import { medianBy, percentile, sortedCopy } from './stats.ts';
 
 /*
  * A closed-loop HTTP load generator over keep-alive node:http connections,

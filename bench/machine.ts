@@ -29,8 +29,14 @@ export function describeMachine(redisVersion: string): MachineInfo {
 
 function gitHead(): { gitHead?: string } {
   try {
-    const head = execFileSync('git', ['log', '-1', '--format=%h %s'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const head = execFileSync('git', ['log', '-1', '--format=%h %s'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return { gitHead: `${head.trim().slice(0, 100)}${dirty.trim() ? ' (+ uncommitted changes)' : ''}` };
   } catch {
     return {};

@@ -28,7 +28,9 @@ const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
 
 // Self time per node: each sample's time delta belongs to the node it hit.
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+for (const [index, id] of profile.samples.entries()) {
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+}
 const totalUs = [...selfUs.values()].reduce((sum, us) => sum + us, 0);
 
 /** node_modules/<package>, src/<area>, node:<internal>, or a V8 pseudo-frame. */
@@ -48,7 +50,9 @@ for (const [id, us] of selfUs) {
   const { callFrame } = nodes.get(id)!;
   const area = areaOf(callFrame);
   byArea.set(area, (byArea.get(area) ?? 0) + us);
-  const where = callFrame.url ? `${callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(src|bench)\//, '$1/')}:${callFrame.lineNumber + 1}` : '';
+  const where = callFrame.url
+    ? `${callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(src|bench)\//, '$1/')}:${callFrame.lineNumber + 1}`
+    : '';
   const name = `${callFrame.functionName || '(anonymous)'} ${where}`.trim();
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
 }

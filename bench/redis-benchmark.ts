@@ -46,7 +46,15 @@ export interface RedisBenchmarkResult {
  */
 export async function redisBenchmark(
   redis: Redis,
-  { port, redisPid, command, requests, clients = 50, pipeline = 16, keyspace }: {
+  {
+    port,
+    redisPid,
+    command,
+    requests,
+    clients = 50,
+    pipeline = 16,
+    keyspace,
+  }: {
     port: number;
     redisPid: number;
     command: readonly string[];
@@ -59,7 +67,19 @@ export async function redisBenchmark(
   await resetStats(redis);
   const cpuBefore = processCpuSeconds(redisPid);
   const started = performance.now();
-  const args = ['-h', '127.0.0.1', '-p', String(port), '-n', String(requests), '-c', String(clients), '-P', String(pipeline), '--csv'];
+  const args = [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-n',
+    String(requests),
+    '-c',
+    String(clients),
+    '-P',
+    String(pipeline),
+    '--csv',
+  ];
   if (keyspace) args.push('-r', String(keyspace));
   const { stdout } = await run('redis-benchmark', [...args, ...command], { maxBuffer: 1 << 20, timeout: 120_000 });
   const seconds = (performance.now() - started) / 1000;
@@ -68,6 +88,7 @@ export async function redisBenchmark(
   // test's name is the command unescaped, so read the numbers from the right.
   const line = stdout.trim().split('\n').at(-1) ?? '';
   const requestsPerSecond = Number(/"([\d.]+)"(?:,"[\d.]+"){6}$/.exec(line)?.[1]);
-  if (!Number.isFinite(requestsPerSecond)) throw new Error(`redis-benchmark: unexpected output: ${stdout.slice(0, 300)}`);
+  if (!Number.isFinite(requestsPerSecond))
+    throw new Error(`redis-benchmark: unexpected output: ${stdout.slice(0, 300)}`);
   return { requestsPerSecond, stats: await scriptStats(redis), redisCpu };
 }

@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SERVICE_NODE_FLAGS } from '../src/service-process.ts';
 import type { MachineInfo } from './machine.ts';
+import { BUSY_OTHER_CPU } from './machine.ts';
 import type { BenchSettings } from './settings.ts';
 import { round } from './stats.ts';
-import { BUSY_OTHER_CPU } from './machine.ts';
 import type { ScenarioResult } from './types.ts';
 
 export interface Ratio {
@@ -24,7 +24,13 @@ export interface Ratio {
 }
 
 /** `value` ≥ `target`, from two throughputs of the same run (null when one of them did not run). */
-export function ratio(name: string, numerator: string, denominator: string, results: ReadonlyMap<string, ScenarioResult>, target: number): Ratio {
+export function ratio(
+  name: string,
+  numerator: string,
+  denominator: string,
+  results: ReadonlyMap<string, ScenarioResult>,
+  target: number,
+): Ratio {
   const top = results.get(numerator)?.throughput;
   const bottom = results.get(denominator)?.throughput;
   const value = top !== undefined && bottom !== undefined && bottom > 0 ? round(top / bottom, 2) : null;
@@ -37,7 +43,12 @@ export function goal(
   name: string,
   value: number | undefined,
   target: number,
-  { atMost = false, stretch, unit, disturbed = false }: { atMost?: boolean; stretch?: number; unit?: string; disturbed?: boolean } = {},
+  {
+    atMost = false,
+    stretch,
+    unit,
+    disturbed = false,
+  }: { atMost?: boolean; stretch?: number; unit?: string; disturbed?: boolean } = {},
 ): Ratio {
   const known = value !== undefined && Number.isFinite(value);
   return {
@@ -80,7 +91,8 @@ export function table(results: readonly ScenarioResult[]): string {
   }
   const heading: [string, string, string] = ['scenario', 'metric', 'value'];
   const widths = heading.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   return [line(heading), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
@@ -88,7 +100,8 @@ export function ratioLines(ratios: readonly Ratio[]): string {
   return ratios
     .map((r) => {
       let verdict = r.met === null ? 'n/a (a scenario did not run)' : r.met ? 'met' : 'MISSED';
-      if (r.met && r.stretch !== undefined && r.value !== null) verdict += r.value >= r.stretch ? ', stretch met' : ', stretch not met';
+      if (r.met && r.stretch !== undefined && r.value !== null)
+        verdict += r.value >= r.stretch ? ', stretch met' : ', stretch not met';
       const warning = r.disturbed ? ' — measured on a busy machine, rerun' : '';
       const unit = r.unit ? ` ${r.unit}` : '';
       const stretch = r.stretch !== undefined ? `, stretch ${r.stretch}` : '';

@@ -11,12 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { mintToken, randomSecret } from '../src/auth.ts';
 import { LocalRedisServer } from '../src/redis-server.ts';
+import { ServerProcess } from '../src/service-process.ts';
 import { ingestConsistency } from './checks.ts';
 import { trackLoginBody } from './graphql.ts';
 import { HttpClient } from './load.ts';
 import { CpuMeter, describeMachine } from './machine.ts';
-import { goal, header, ratio, ratioLines, table, writeJson, type Ratio } from './report.ts';
 import { resetStats, scriptStats } from './redis-benchmark.ts';
+import { goal, header, type Ratio, ratio, ratioLines, table, writeJson } from './report.ts';
 import { RssSampler } from './rss.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { memory } from './scenarios/memory.ts';
@@ -26,10 +27,9 @@ import { storeCeiling } from './scenarios/store-ceiling.ts';
 import { trackActivities } from './scenarios/track-activities.ts';
 import { twoProcesses } from './scenarios/two-processes.ts';
 import { baselineVersusNaive, trackActivityVersusNaive } from './scenarios/versus-naive.ts';
-import { ServerProcess } from '../src/service-process.ts';
 import { loadSettings, type ScenarioName } from './settings.ts';
-import type { BenchContext, ScenarioResult } from './types.ts';
 import { round } from './stats.ts';
+import type { BenchContext, ScenarioResult } from './types.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
 const NAIVE_KEY_PREFIX = 'naive:activity:';
@@ -163,7 +163,11 @@ async function main(): Promise<number> {
       const stats = await scriptStats(redis);
       const first = produced[0]![1];
       if (stats.calls > 0) {
-        first.metrics.push({ metric: `Redis script cost (${stats.command}, all scripts)`, value: stats.usecPerCall, unit: 'µs/call' });
+        first.metrics.push({
+          metric: `Redis script cost (${stats.command}, all scripts)`,
+          value: stats.usecPerCall,
+          unit: 'µs/call',
+        });
         first.details = { ...first.details, scriptStats: stats };
       }
     }
@@ -213,7 +217,9 @@ async function main(): Promise<number> {
 
   const failed = [...results.values()].filter((result) => result.errors > 0);
   if (failed.length > 0) {
-    console.error(`\nFAILED: ${failed.map((result) => `${result.scenario} (${result.errors}: ${result.firstError})`).join('; ')}`);
+    console.error(
+      `\nFAILED: ${failed.map((result) => `${result.scenario} (${result.errors}: ${result.firstError})`).join('; ')}`,
+    );
     return 1;
   }
   return 0;
@@ -223,8 +229,13 @@ async function main(): Promise<number> {
 function goals(results: ReadonlyMap<string, ScenarioResult>, rss: RssSampler): Ratio[] {
   const busy = (...keys: string[]) => keys.some((key) => results.get(key)?.busy === true);
   const pairRatios = results.get('trackActivity')?.details?.['versusNaivePairRatios'] as number[] | undefined;
-  const median = pairRatios && pairRatios.length > 0 ? [...pairRatios].sort((a, b) => a - b)[Math.floor((pairRatios.length - 1) / 2)] : undefined;
-  const batchScript = results.get('trackActivities100')?.details?.['scriptStats'] as { usecPerCall: number } | undefined;
+  const median =
+    pairRatios && pairRatios.length > 0
+      ? [...pairRatios].sort((a, b) => a - b)[Math.floor((pairRatios.length - 1) / 2)]
+      : undefined;
+  const batchScript = results.get('trackActivities100')?.details?.['scriptStats'] as
+    | { usecPerCall: number }
+    | undefined;
   const list: Ratio[] = [
     goal('single trackActivity ÷ naive server (median of paired rounds)', median, 1, {
       stretch: 1.2,
@@ -232,11 +243,22 @@ function goals(results: ReadonlyMap<string, ScenarioResult>, rss: RssSampler): R
       disturbed: busy('trackActivity', 'naiveTrackActivity'),
     }),
     ratio('baseline { __typename } ÷ naive server', 'baseline', 'naiveBaseline', results, 1),
-    goal('activity script cost during trackActivities@100 (commandstats)', batchScript?.usecPerCall, SCRIPT_USEC_LIMIT, {
-      atMost: true,
-      unit: 'µs/call',
-    }),
-    ratio('trackActivities@100 events/s ÷ minimal script redis-benchmark ceiling', 'trackActivities100', 'scriptCeiling', results, 0.6),
+    goal(
+      'activity script cost during trackActivities@100 (commandstats)',
+      batchScript?.usecPerCall,
+      SCRIPT_USEC_LIMIT,
+      {
+        atMost: true,
+        unit: 'µs/call',
+      },
+    ),
+    ratio(
+      'trackActivities@100 events/s ÷ minimal script redis-benchmark ceiling',
+      'trackActivities100',
+      'scriptCeiling',
+      results,
+      0.6,
+    ),
     goal('server peak RSS over the run', rss.peak(), RSS_LIMIT_MIB, { atMost: true, unit: 'MiB' }),
   ];
   const soakFlat = results.get('soak')?.details?.['trendMiBPerMinute'] as number | undefined;

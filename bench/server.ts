@@ -3,4 +3,4 @@
  * it from here; the bench itself imports src/service-process.ts. Issue 13
  * moves those imports, after which this file goes.
  */
-export { ServerProcess, type ServerOptions } from '../src/service-process.ts';
+export { type ServerOptions, ServerProcess } from '../src/service-process.ts';

@@ -1,4 +1,4 @@
-import { Agent, request, type ClientRequest } from 'node:http';
+import { type Agent, type ClientRequest, request } from 'node:http';
 import type { HttpTarget } from './load.ts';
 
 /**
@@ -18,7 +18,12 @@ export class CountSubscriber {
   #closed = false;
 
   /** `onValue` is called for every count, with the time its chunk arrived. */
-  constructor(target: HttpTarget, agent: Agent, body: Buffer, onValue: (subscriber: CountSubscriber, value: number, at: number) => void) {
+  constructor(
+    target: HttpTarget,
+    agent: Agent,
+    body: Buffer,
+    onValue: (subscriber: CountSubscriber, value: number, at: number) => void,
+  ) {
     let first: { resolve: () => void; reject: (error: Error) => void };
     this.#firstValue = new Promise<void>((resolve, reject) => (first = { resolve, reject }));
     this.#firstValue.catch(() => {}); // surfaced by firstValue() and `errors`
@@ -47,8 +52,7 @@ export class CountSubscriber {
         res.on('data', (chunk: string) => {
           const at = performance.now();
           buffered += chunk.replaceAll('\r\n', '\n');
-          let end: number;
-          while ((end = buffered.indexOf('\n\n')) !== -1) {
+          for (let end = buffered.indexOf('\n\n'); end !== -1; end = buffered.indexOf('\n\n')) {
             const frame = buffered.slice(0, end);
             buffered = buffered.slice(end + 2);
             const value = this.#parseFrame(frame);

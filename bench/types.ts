@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
+import type { ServerProcess } from '../src/service-process.ts';
 import type { HttpTarget, Round } from './load.ts';
 import type { CpuMeter } from './machine.ts';
 import type { RssSampler } from './rss.ts';
-import type { ServerProcess } from '../src/service-process.ts';
 import type { BenchSettings } from './settings.ts';
 
 /** What every scenario gets. */

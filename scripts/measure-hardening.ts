@@ -44,7 +44,11 @@ async function post(body: unknown, token: string | null, headers: Record<string,
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  return { response, text, json: () => JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    response,
+    text,
+    json: () => JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 }
 
 try {
@@ -67,7 +71,10 @@ try {
     );
     await post({ query: `mutation($d: JSONObject) { ${fields.join(' ')} }`, variables: { d: details } }, seeder);
   }
-  const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: recentEvents(playerId: "victim", limit: 500) { details }`);
+  const aliases = Array.from(
+    { length: 30 },
+    (_, i) => `a${i}: recentEvents(playerId: "victim", limit: 500) { details }`,
+  );
   const attack = { query: `{ ${aliases.join(' ')} }` };
   let started = performance.now();
   const amplified = await post(attack, player);
@@ -101,20 +108,39 @@ try {
       let last: unknown = null;
       client.subscribe(
         { query, ...(variables ? { variables } : {}) },
-        { next: (value) => (last = value), error: (error) => resolve({ error: String((error as { code?: number }).code ?? error) }), complete: () => resolve(last) },
+        {
+          next: (value) => (last = value),
+          error: (error) => resolve({ error: String((error as { code?: number }).code ?? error) }),
+          complete: () => resolve(last),
+        },
       );
     });
   const anonymous = ws(null);
-  const introspection = (await once(anonymous, '{ __schema { types { name } } }')) as { data?: { __schema?: { types: unknown[] } } };
-  figure('9.3 anonymous introspection over graphql-ws: types returned', introspection.data?.__schema?.types.length ?? 0);
+  const introspection = (await once(anonymous, '{ __schema { types { name } } }')) as {
+    data?: { __schema?: { types: unknown[] } };
+  };
+  figure(
+    '9.3 anonymous introspection over graphql-ws: types returned',
+    introspection.data?.__schema?.types.length ?? 0,
+  );
   await anonymous.dispose();
   const suggestion = await post(
-    { query: 'mutation($t: ActivityEventType!) { trackActivity(playerId: "victim", eventType: $t) { event { eventType } } }', variables: { t: 'TRADE_BUYY' } },
+    {
+      query:
+        'mutation($t: ActivityEventType!) { trackActivity(playerId: "victim", eventType: $t) { event { eventType } } }',
+      variables: { t: 'TRADE_BUYY' },
+    },
     service,
   );
   figure('9.3 enum suggestion leaked over HTTP', /did you mean/i.test(suggestion.text));
 
-  const limited = loadConfig({ NODE_ENV: 'production', REDIS_URL: redisServer.url, JWT_SECRET: SECRET, RATE_LIMIT_MUTATIONS_PER_MINUTE: '3', LOG_LEVEL: 'silent' });
+  const limited = loadConfig({
+    NODE_ENV: 'production',
+    REDIS_URL: redisServer.url,
+    JWT_SECRET: SECRET,
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: '3',
+    LOG_LEVEL: 'silent',
+  });
   const limitedApp = createApp(limited, { logger: createLogger('silent') });
   const limitedUrl = await limitedApp.start(0, '127.0.0.1');
   const rateClient = createClient({
@@ -125,10 +151,16 @@ try {
     on: { closed: (event) => closes.push((event as { code: number }).code) },
   });
   let subscriptionAlive = true;
-  rateClient.subscribe({ query: 'subscription { onlinePlayerCount }' }, { next: () => {}, error: () => (subscriptionAlive = false), complete: () => (subscriptionAlive = false) });
+  rateClient.subscribe(
+    { query: 'subscription { onlinePlayerCount }' },
+    { next: () => {}, error: () => (subscriptionAlive = false), complete: () => (subscriptionAlive = false) },
+  );
   const outcomes: unknown[] = [];
   for (let i = 0; i < 5; i += 1) {
-    const result = (await once(rateClient, `mutation { trackHeartbeat(playerId: "r${i}") { playerId } }`)) as { errors?: { extensions?: { code?: string } }[]; error?: string };
+    const result = (await once(rateClient, `mutation { trackHeartbeat(playerId: "r${i}") { playerId } }`)) as {
+      errors?: { extensions?: { code?: string } }[];
+      error?: string;
+    };
     outcomes.push(result?.error ? `closed ${result.error}` : (result?.errors?.[0]?.extensions?.code ?? 'ok'));
   }
   figure('9.3 5 mutations over one socket, limit 3: outcomes', outcomes);
@@ -137,11 +169,26 @@ try {
 
   // 9.4: two root fields, the second refused.
   await app.redis.del('player:atomic:session');
-  const mixed = await post({ query: 'mutation { a: trackLogin(playerId: "atomic") { playerId } b: trackLogin(playerId: "") { playerId } }' }, service);
-  figure('9.4 BAD_USER_INPUT on field b: code, field a written', [mixed.json().errors?.[0]?.extensions?.code, (await app.redis.keys('*atomic*')).length > 0]);
+  const mixed = await post(
+    { query: 'mutation { a: trackLogin(playerId: "atomic") { playerId } b: trackLogin(playerId: "") { playerId } }' },
+    service,
+  );
+  figure('9.4 BAD_USER_INPUT on field b: code, field a written', [
+    mixed.json().errors?.[0]?.extensions?.code,
+    (await app.redis.keys('*atomic*')).length > 0,
+  ]);
   const own = await mintToken(SECRET, { role: 'player', playerId: 'atomic2' });
-  const forbidden = await post({ query: 'mutation { a: trackLogin(playerId: "atomic2") { playerId } b: trackLogin(playerId: "someone") { playerId } }' }, own);
-  figure('9.4 FORBIDDEN on field b: code, field a written', [forbidden.json().errors?.[0]?.extensions?.code, (await app.redis.keys('*atomic2*')).length > 0]);
+  const forbidden = await post(
+    {
+      query:
+        'mutation { a: trackLogin(playerId: "atomic2") { playerId } b: trackLogin(playerId: "someone") { playerId } }',
+    },
+    own,
+  );
+  figure('9.4 FORBIDDEN on field b: code, field a written', [
+    forbidden.json().errors?.[0]?.extensions?.code,
+    (await app.redis.keys('*atomic2*')).length > 0,
+  ]);
 
   // 9.8: batches against RATE_LIMIT_MUTATIONS_PER_MINUTE=3.
   const batch = Array.from({ length: 500 }, () => ({ playerId: 'batcher', eventType: 'DOCK' }));
@@ -151,7 +198,10 @@ try {
     const response = await fetch(limitedUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${batcher}` },
-      body: JSON.stringify({ query: 'mutation($e: [ActivityInput!]!) { trackActivities(events: $e) { event { eventType } } }', variables: { e: batch } }),
+      body: JSON.stringify({
+        query: 'mutation($e: [ActivityInput!]!) { trackActivities(events: $e) { event { eventType } } }',
+        variables: { e: batch },
+      }),
     });
     const body = (await response.json()) as { data?: { trackActivities?: unknown[] } | null };
     written += body.data?.trackActivities?.length ?? 0;
@@ -164,7 +214,10 @@ try {
   let acknowledged = 0;
   let refused = 0;
   for (let i = 0; i < 300; i += 1) {
-    holder.subscribe({ query: 'subscription { onlinePlayerCount }' }, { next: () => (acknowledged += 1), error: () => (refused += 1), complete: () => {} });
+    holder.subscribe(
+      { query: 'subscription { onlinePlayerCount }' },
+      { next: () => (acknowledged += 1), error: () => (refused += 1), complete: () => {} },
+    );
   }
   const deadline = Date.now() + 10_000;
   while (acknowledged + refused < 300 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -175,7 +228,9 @@ try {
   const bodyStarted = performance.now();
   const heldFor = await new Promise<number>((resolve) => {
     const socket = connect(Number(new URL(url).port), '127.0.0.1', () => {
-      socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+      );
     });
     const give = setTimeout(() => {
       socket.destroy();
@@ -194,10 +249,18 @@ try {
 
   // 9.10: CORS for an unlisted origin.
   const cors = await new Promise<Record<string, unknown>>((resolve) => {
-    const req = httpRequest(url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } }, (res) => {
-      res.resume();
-      resolve({ status: res.statusCode, origin: res.headers['access-control-allow-origin'] ?? null, credentials: res.headers['access-control-allow-credentials'] ?? null });
-    });
+    const req = httpRequest(
+      url,
+      { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } },
+      (res) => {
+        res.resume();
+        resolve({
+          status: res.statusCode,
+          origin: res.headers['access-control-allow-origin'] ?? null,
+          credentials: res.headers['access-control-allow-credentials'] ?? null,
+        });
+      },
+    );
     req.end();
   });
   figure('9.10 preflight from https://evil.example', cors);

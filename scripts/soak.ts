@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { ServerProcess } from '../src/service-process.ts';
 import { mintToken } from '../src/auth.ts';
 import { LocalRedisServer } from '../src/redis-server.ts';
+import { ServerProcess } from '../src/service-process.ts';
 
 /**
  * Soak: many virtual players log in, act, send heartbeats and log out
@@ -48,7 +48,17 @@ const PAUSE_EVERY_MS = 5_000;
 const MAX_ATTEMPTS = 30;
 
 const SECRET = 'soak-secret-soak-secret-soak-secret-0001';
-const GAMEPLAY = ['TRADE_BUY', 'TRADE_SELL', 'COMBAT_ATTACK', 'COMBAT_DEFEND', 'SECTOR_MOVE', 'DOCK', 'UNDOCK', 'PLANET_LAND', 'WARP'] as const;
+const GAMEPLAY = [
+  'TRADE_BUY',
+  'TRADE_SELL',
+  'COMBAT_ATTACK',
+  'COMBAT_DEFEND',
+  'SECTOR_MOVE',
+  'DOCK',
+  'UNDOCK',
+  'PLANET_LAND',
+  'WARP',
+] as const;
 
 interface Tally {
   sessions: number;
@@ -68,9 +78,20 @@ const MUTATION = {
 
 process.env['REDIS_COMMAND_TIMEOUT_MS'] = String(COMMAND_TIMEOUT_MS);
 const redisServer = await LocalRedisServer.start();
-const servers = await Promise.all([0, 1].map(() => ServerProcess.start({ redisUrl: redisServer.url, jwtSecret: SECRET, logLevel: 'error' })));
+const servers = await Promise.all(
+  [0, 1].map(() => ServerProcess.start({ redisUrl: redisServer.url, jwtSecret: SECRET, logLevel: 'error' })),
+);
 const authorization = `Bearer ${await mintToken(SECRET, { role: 'service', subject: 'soak', expiresIn: '2h' })}`;
-const counts = { calls: 0, attempts: 0, injectedTimeouts: 0, unavailable: 0, retries: 0, duplicates: 0, gaveUp: 0, pauses: 0 };
+const counts = {
+  calls: 0,
+  attempts: 0,
+  injectedTimeouts: 0,
+  unavailable: 0,
+  retries: 0,
+  duplicates: 0,
+  gaveUp: 0,
+  pauses: 0,
+};
 const failureSamples: string[] = [];
 
 type Answer = { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] };
@@ -122,7 +143,11 @@ async function virtualPlayer(playerId: string, until: number): Promise<Tally> {
     for (let n = 0; n < actions; n++) {
       const type = GAMEPLAY[random(GAMEPLAY.length)]!;
       // Quarters add up exactly in binary floating point, in any order.
-      const details = type.startsWith('TRADE') ? { total_value: random(4000) / 4 } : type === 'SECTOR_MOVE' ? { sector_id: random(500) } : {};
+      const details = type.startsWith('TRADE')
+        ? { total_value: random(4000) / 4 }
+        : type === 'SECTOR_MOVE'
+          ? { sector_id: random(500) }
+          : {};
       const answer = await deliver(MUTATION.activity, { p: playerId, t: type, d: details, e: nextId() });
       if (!answer) continue;
       if ((answer.data?.['trackActivity'] as { duplicate?: boolean } | undefined)?.duplicate) counts.duplicates += 1;

@@ -28,24 +28,25 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      role: { type: 'string' },
-      'player-id': { type: 'string' },
-      subject: { type: 'string' },
-      'expires-in': { type: 'string', default: '1h' },
-      secret: { type: 'string' },
-      issuer: { type: 'string' },
-      audience: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (error) {
-  fail((error as Error).message);
-}
-values = values!;
+const parseCommandLine = () => {
+  try {
+    return parseArgs({
+      options: {
+        role: { type: 'string' },
+        'player-id': { type: 'string' },
+        subject: { type: 'string' },
+        'expires-in': { type: 'string', default: '1h' },
+        secret: { type: 'string' },
+        issuer: { type: 'string' },
+        audience: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+};
+const { values } = parseCommandLine();
 if (values.help) {
   console.log(HELP);
   process.exit(0);
@@ -58,7 +59,8 @@ const secret = (() => {
     if (weakness) fail(`refusing a weak secret: it ${weakness}; the service refuses it too`);
     return given;
   }
-  if (process.env['NODE_ENV'] === 'production') fail('set JWT_SECRET or pass --secret (NODE_ENV=production has no development secret)');
+  if (process.env['NODE_ENV'] === 'production')
+    fail('set JWT_SECRET or pass --secret (NODE_ENV=production has no development secret)');
   console.error(`npm run token: no JWT_SECRET: using the development server's secret (${developmentSecretFile()})`);
   return developmentSecret();
 })();

@@ -6,21 +6,21 @@ import { OnlineCountFeed } from './activity/presence.ts';
 import { IdleReaper } from './activity/reaper.ts';
 import { ActivityStore } from './activity/store.ts';
 import { AuthenticationError, createTokenVerifier } from './auth.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { GraphQLContext, ServerContext } from './context.ts';
-import { useRequestBodyLimit } from './http/body-limit.ts';
-import { serveGraphQLOverWebSocket } from './http/graphql-ws.ts';
 import { createAdminConsoleRoutes } from './http/admin-console.ts';
+import { useRequestBodyLimit } from './http/body-limit.ts';
 import { createLocalGraphiQL } from './http/graphiql.ts';
+import { serveGraphQLOverWebSocket } from './http/graphql-ws.ts';
 import { createOpsRoutes } from './http/ops-routes.ts';
 import { useNoProxyBufferingForSSE } from './http/sse-buffering.ts';
 import { webSocketAuthorization } from './http/ws-authorization.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { ServiceMetrics } from './observability/metrics.ts';
 import { useRequestLog } from './observability/request-log.ts';
-import { protectionPlugins } from './protections.ts';
 import { RequestBudget } from './protections/budget.ts';
+import { protectionPlugins } from './protections.ts';
 import { CostWindowLimiter } from './rate-limit/cost-window.ts';
 import { closeRedis, connectRedis, createRedisClient, type RedisClient } from './redis.ts';
 import { maskError, useInputErrorCodes } from './schema/errors.ts';
@@ -80,7 +80,9 @@ export function createApp(
   const onlineCount = new OnlineCountFeed(store, pubsub, subscriber, redis);
   const tokens = createTokenVerifier(config.auth);
   const rateLimiter =
-    config.limits.mutationsPerMinute > 0 ? new CostWindowLimiter(redis, config.limits.mutationsPerMinute, clock) : undefined;
+    config.limits.mutationsPerMinute > 0
+      ? new CostWindowLimiter(redis, config.limits.mutationsPerMinute, clock)
+      : undefined;
   const reaper = new IdleReaper(store, config.reaper, {
     onBatch: ({ reaped, ghosts, failed }) => {
       metrics.reapedSessions.inc(reaped);
@@ -125,7 +127,14 @@ export function createApp(
       };
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      return { store: store.forCall(), onlineCount, caller: null, credentialsExpireAt: null, authError: error.message, budget };
+      return {
+        store: store.forCall(),
+        onlineCount,
+        caller: null,
+        credentialsExpireAt: null,
+        authError: error.message,
+        budget,
+      };
     }
   };
 
@@ -242,7 +251,8 @@ export function createApp(
       reaper.start();
       try {
         const publicPort = await listen(server, port, host);
-        const opsPort = opsServer && config.ops ? await listen(opsServer, config.ops.port, config.ops.host) : publicPort;
+        const opsPort =
+          opsServer && config.ops ? await listen(opsServer, config.ops.port, config.ops.host) : publicPort;
         started = true;
         opsUrl = `http://${shownHost(opsServer && config.ops ? config.ops.host : host)}:${opsPort}`;
         return `http://${shownHost(host)}:${publicPort}${GRAPHQL_PATH}`;
@@ -316,7 +326,8 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
-const shownHost = (host: string) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host);
+const shownHost = (host: string) =>
+  host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 
 /** Headers a browser on another origin may use. */
 const CORS_REQUEST_HEADERS = ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'x-request-id'];

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import {
   createRemoteJWKSet,
-  errors as joseErrors,
-  jwtVerify,
-  SignJWT,
   type JWTPayload,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
@@ -117,7 +117,9 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
     }
     const c = parsed.data;
     const caller: Caller =
-      c.role === 'player' ? { role: 'player', subject: c.sub, playerId: c.player_id } : { role: c.role, subject: c.sub };
+      c.role === 'player'
+        ? { role: 'player', subject: c.sub, playerId: c.player_id }
+        : { role: c.role, subject: c.sub };
     const credentials = { caller, expiresAt: (payload.exp ?? 0) * 1000 };
     verified.set(token, credentials);
     return credentials;

@@ -13,7 +13,12 @@ const environment = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_CLUSTER_NODES: z
     .string()
-    .transform((list) => list.split(',').map((node) => node.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((node) => node.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z
         .array(
@@ -47,17 +52,30 @@ const environment = z.object({
   JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
-  MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  MAX_REQUEST_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   RATE_LIMIT_MUTATIONS_PER_MINUTE: z.coerce.number().int().min(0).default(0),
   MAX_OPERATION_COST: z.coerce.number().int().positive().default(150_000),
-  MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(16 * 1024 * 1024),
+  MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
   MAX_ITEMS_PER_REQUEST: z.coerce.number().int().positive().default(2000),
   MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(10_000),
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(20),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   CORS_ORIGINS: z
     .string()
-    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z.array(
         z
@@ -71,14 +89,20 @@ const environment = z.object({
   ACTIVITY_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(1800),
   ACTIVITY_REAPER_INTERVAL_SECONDS: z.coerce.number().positive().default(30),
   ACTIVITY_REAPER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
-  EVENT_ID_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(EVENT_ID_DEFAULTS.ttlSeconds),
+  EVENT_ID_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(EVENT_ID_DEFAULTS.ttlSeconds),
   EVENT_ID_MAX_PER_PLAYER: z.coerce.number().int().min(1).max(1_000_000).default(EVENT_ID_DEFAULTS.maxPerPlayer),
 });
 
 /** Why an HS256 secret is too weak to sign with, or null when it is fine. */
 export function secretWeakness(secret: string): string | null {
   if (secret.length < 32) return 'must be at least 32 characters (256 bits) for HS256';
-  if (new Set(secret).size < 10) return 'is too repetitive to be a secret (fewer than 10 distinct characters): use e.g. `openssl rand -base64 32`';
+  if (new Set(secret).size < 10)
+    return 'is too repetitive to be a secret (fewer than 10 distinct characters): use e.g. `openssl rand -base64 32`';
   return null;
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import { Redis } from 'ioredis';
@@ -86,14 +86,31 @@ export class LocalRedisServer {
       this.#binary,
       [
         ...(this.#tls
-          ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', this.#tls.certFile,
-             '--tls-key-file', this.#tls.keyFile, '--tls-ca-cert-file', this.#tls.caFile, '--tls-auth-clients', 'no']
+          ? [
+              '--port',
+              '0',
+              '--tls-port',
+              String(this.port),
+              '--tls-cert-file',
+              this.#tls.certFile,
+              '--tls-key-file',
+              this.#tls.keyFile,
+              '--tls-ca-cert-file',
+              this.#tls.caFile,
+              '--tls-auth-clients',
+              'no',
+            ]
           : ['--port', String(this.port)]),
-        '--bind', '127.0.0.1',
-        '--save', '',
-        '--appendonly', 'no',
-        '--daemonize', 'no',
-        '--loglevel', 'warning',
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
         ...extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -167,7 +184,12 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 5000):
 }
 
 async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 500,
+  });
   probe.on('error', () => {});
   try {
     await probe.connect();
@@ -219,7 +241,10 @@ export async function resolveRedis(
 ): Promise<{ config: Config; localRedis?: LocalRedisServer }> {
   if (config.redis.explicit || (await redisAnswers(config.redis.url))) return { config };
   const problem = redisToolProblem(binary, 6);
-  if (problem) throw new Error(`No Redis answered at ${config.redis.url}, and ${problem}. Set REDIS_URL to a reachable Redis instead.`);
+  if (problem)
+    throw new Error(
+      `No Redis answered at ${config.redis.url}, and ${problem}. Set REDIS_URL to a reachable Redis instead.`,
+    );
   let localRedis: LocalRedisServer;
   try {
     localRedis = await LocalRedisServer.start(binary);

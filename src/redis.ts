@@ -173,5 +173,6 @@ export async function closeRedis(client: RedisClient): Promise<void> {
 /** Hides the password of redis://user:password@host; keeps the user name, which says which ACL user is in use. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/:]*)(:[^@/]*)?@/, (_match, user: string, password?: string) =>
-    password ? `//${user}:***@` : user ? `//***@` : '//');
+    password ? `//${user}:***@` : user ? `//***@` : '//',
+  );
 }

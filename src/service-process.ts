@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -96,7 +96,7 @@ export class ServerProcess {
         // Per-request lines say nothing about a failure; keep the rest.
         if (!line.includes('"msg":"request"')) output.push(line);
         if (output.length > KEPT_OUTPUT_LINES) output.shift();
-        const match = /listening on (http:\/\/\S+?)["\s]/.exec(line + ' ');
+        const match = /listening on (http:\/\/\S+?)["\s]/.exec(`${line} `);
         if (match) listening(match[1]!);
       }
     };
@@ -107,7 +107,10 @@ export class ServerProcess {
       throw new Error(`server exited before listening (${code ?? signal}):\n${output.join('\n')}${partial}`);
     });
     const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`server did not listen within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`)), START_TIMEOUT_MS).unref(),
+      setTimeout(
+        () => reject(new Error(`server did not listen within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`)),
+        START_TIMEOUT_MS,
+      ).unref(),
     );
     try {
       // The "listening on" line is logged at info; at a quieter level, poll /health.

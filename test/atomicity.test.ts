@@ -2,8 +2,8 @@ import type { ExecutionResult } from 'graphql';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityEventType } from './gql/graphql.ts';
-import { startTestService, type TestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
+import { startTestService, type TestService } from './support/harness.ts';
 import {
   DailyStats,
   PlayerSession,
@@ -91,7 +91,10 @@ async function trackAllAtOnce(playerId: string, activities: readonly Activity[],
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const result = [...items];
   let state = seed;
-  const random = () => (state = (state * 48_271) % 2_147_483_647) / 2_147_483_647; // MINSTD
+  const random = () => {
+    state = (state * 48_271) % 2_147_483_647; // MINSTD
+    return state / 2_147_483_647;
+  };
   for (let i = result.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [result[i], result[j]] = [result[j]!, result[i]!];
@@ -157,7 +160,12 @@ describe('concurrent calls for one player', () => {
       uniqueSectorsVisited: new Set(expected.sectors).size,
     });
     const day = expectOk(await first.run(DailyStats, { playerId: 'p-1' })).dailyStats;
-    expect(day).toMatchObject({ sessions: 1, actions: 400, trades: expected.tradesCount, combatEvents: expected.combatEvents });
+    expect(day).toMatchObject({
+      sessions: 1,
+      actions: 400,
+      trades: expected.tradesCount,
+      combatEvents: expected.combatEvents,
+    });
   });
 
   it('never lose or double-count a session when logins and logouts race', async () => {
@@ -240,7 +248,8 @@ class CommandCounter {
     await this.#redis.echo(marker);
     await eventually(
       () => {
-        if (!this.#seen.some((entry) => entry.command === 'echo' && entry.firstArg === marker)) throw new Error('timed out waiting for MONITOR');
+        if (!this.#seen.some((entry) => entry.command === 'echo' && entry.firstArg === marker))
+          throw new Error('timed out waiting for MONITOR');
       },
       { timeoutMs: 2_000, intervalMs: 5 },
     );

@@ -32,17 +32,24 @@ describe('trackActivities', () => {
     expect(results[4]?.session?.sectorsVisited).toEqual(['3', '1', '2']);
     expect(results[5]?.session?.tradeVolume).toBe(15);
     const recent = await service.run(RecentEvents, { playerId: 'a', limit: 3 });
-    expect(recent.data?.recentEvents.map((e) => e.details)).toEqual([{ sector_id: 2 }, { sector_id: 1 }, { sector_id: 3 }]);
+    expect(recent.data?.recentEvents.map((e) => e.details)).toEqual([
+      { sector_id: 2 },
+      { sector_id: 1 },
+      { sector_id: 3 },
+    ]);
     expect((await service.run(RecentEvents, { playerId: 'nobody' })).data?.recentEvents).toHaveLength(1);
   });
 
   it('takes 500 events of one player in one call, in order', async () => {
     await service.run(TrackLogin, { playerId: 'a' });
-    const events = Array.from({ length: 500 }, (_, n): ActivityInput => ({
-      playerId: 'a',
-      eventType: 'WARP',
-      details: { n },
-    }));
+    const events = Array.from(
+      { length: 500 },
+      (_, n): ActivityInput => ({
+        playerId: 'a',
+        eventType: 'WARP',
+        details: { n },
+      }),
+    );
     const result = await service.run(TrackActivities, { events });
     expect(result.errors).toBeUndefined();
     expect(result.data?.trackActivities.at(-1)?.session?.actionsCount).toBe(500);
@@ -60,23 +67,34 @@ describe('trackActivities', () => {
   it.each([
     ['a bad player id', { playerId: 'bad id', eventType: 'DOCK' }, 'events[2].playerId'],
     ['a session event', { playerId: 'a', eventType: 'LOGIN' }, 'events[2].eventType'],
-    ['a text total_value', { playerId: 'a', eventType: 'TRADE_BUY', details: { total_value: 'x' } }, 'events[2].details.total_value'],
-    ['oversized details', { playerId: 'a', eventType: 'DOCK', details: { blob: 'x'.repeat(17_000) } }, 'events[2].details'],
-  ] as [string, ActivityInput, string][])('refuses the whole batch for %s, naming its index', async (_name, bad, field) => {
-    await service.run(TrackLogin, { playerId: 'a' });
-    const before = await snapshot();
-    const events: ActivityInput[] = [
-      { playerId: 'a', eventType: 'DOCK' },
-      { playerId: 'a', eventType: 'UNDOCK' },
-      bad,
-      { playerId: 'a', eventType: 'WARP' },
-    ];
-    const result = await service.run(TrackActivities, { events });
-    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
-    expect(result.errors?.[0]?.message).toMatch(/^events\[2\]: /);
-    expect(result.errors?.[0]?.extensions?.['field']).toBe(field);
-    expect(await snapshot()).toEqual(before);
-  });
+    [
+      'a text total_value',
+      { playerId: 'a', eventType: 'TRADE_BUY', details: { total_value: 'x' } },
+      'events[2].details.total_value',
+    ],
+    [
+      'oversized details',
+      { playerId: 'a', eventType: 'DOCK', details: { blob: 'x'.repeat(17_000) } },
+      'events[2].details',
+    ],
+  ] as [string, ActivityInput, string][])(
+    'refuses the whole batch for %s, naming its index',
+    async (_name, bad, field) => {
+      await service.run(TrackLogin, { playerId: 'a' });
+      const before = await snapshot();
+      const events: ActivityInput[] = [
+        { playerId: 'a', eventType: 'DOCK' },
+        { playerId: 'a', eventType: 'UNDOCK' },
+        bad,
+        { playerId: 'a', eventType: 'WARP' },
+      ];
+      const result = await service.run(TrackActivities, { events });
+      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+      expect(result.errors?.[0]?.message).toMatch(/^events\[2\]: /);
+      expect(result.errors?.[0]?.extensions?.['field']).toBe(field);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 
   it('refuses more than 500 events', async () => {
     const events = Array.from({ length: 501 }, (): ActivityInput => ({ playerId: 'a', eventType: 'WARP' }));
@@ -86,7 +104,10 @@ describe('trackActivities', () => {
   });
 
   it('lets a player send only its own events, and the game server anyone’s', async () => {
-    const own: ActivityInput[] = [{ playerId: 'p-1', eventType: 'DOCK' }, { playerId: 'p-1', eventType: 'UNDOCK' }];
+    const own: ActivityInput[] = [
+      { playerId: 'p-1', eventType: 'DOCK' },
+      { playerId: 'p-1', eventType: 'UNDOCK' },
+    ];
     const mixed: ActivityInput[] = [...own, { playerId: 'p-2', eventType: 'DOCK' }];
     const player = service.as(await service.token({ role: 'player', playerId: 'p-1' }));
     const admin = service.as(await service.token({ role: 'admin' }));
@@ -103,11 +124,14 @@ describe('trackActivities', () => {
 
   it('keeps counts exact when batches for one player race each other', async () => {
     await service.run(TrackLogin, { playerId: 'a' });
-    const batch = Array.from({ length: 50 }, (): ActivityInput => ({
-      playerId: 'a',
-      eventType: 'TRADE_SELL',
-      details: { total_value: 2 },
-    }));
+    const batch = Array.from(
+      { length: 50 },
+      (): ActivityInput => ({
+        playerId: 'a',
+        eventType: 'TRADE_SELL',
+        details: { total_value: 2 },
+      }),
+    );
     await Promise.all(Array.from({ length: 8 }, () => service.run(TrackActivities, { events: batch })));
     const session = await service.run(PlayerSession, { playerId: 'a' });
     expect(session.data?.playerSession).toMatchObject({ actionsCount: 400, tradesCount: 400, tradeVolume: 800 });

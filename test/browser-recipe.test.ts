@@ -14,7 +14,9 @@ import { TrackLogin, TrackLogout } from './support/operations.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const recipe = /<!-- recipe:start -->\s*```html\n([\s\S]*?)```\s*<!-- recipe:end -->/.exec(readme)?.[1];
-const graphqlWsBrowserBuild = readFileSync(new URL('../node_modules/graphql-ws/umd/graphql-ws.min.js', import.meta.url));
+const graphqlWsBrowserBuild = readFileSync(
+  new URL('../node_modules/graphql-ws/umd/graphql-ws.min.js', import.meta.url),
+);
 
 let pageServer: Server;
 let pageOrigin: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityInput } from './gql/graphql.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
-import { errorCodes, startClusterTestService, type ClusterTestService } from './support/harness.ts';
+import { type ClusterTestService, errorCodes, startClusterTestService } from './support/harness.ts';
 import {
   DailyStats,
   OnlinePlayers,
@@ -10,13 +10,13 @@ import {
   PlayerSummary,
   RecentEvents,
   TrackActivities,
+  TrackActivitiesWithIds,
   TrackActivity,
+  TrackActivityWithId,
   TrackHeartbeat,
   TrackLogin,
-  TrackLogout,
-  TrackActivitiesWithIds,
-  TrackActivityWithId,
   TrackLoginWithId,
+  TrackLogout,
   TrackLogoutWithId,
 } from './support/operations.ts';
 
@@ -96,7 +96,10 @@ describe('on a Redis Cluster', () => {
     expect(events.map((event) => event.eventType)).toEqual(['LOGOUT', 'LOGIN', 'LOGOUT']);
     expect(events[2]?.details).toEqual({ duration_seconds: 60, reason: 'relogin' });
     expect((await service.run(PlayerSession, { playerId: 'a' })).data?.playerSession).toBeNull();
-    expect((await service.run(OnlinePlayers)).data).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: { playerIds: [], nextCursor: null } });
+    expect((await service.run(OnlinePlayers)).data).toEqual({
+      onlinePlayerCount: 0,
+      onlinePlayerIds: { playerIds: [], nextCursor: null },
+    });
   });
 
   it('keeps 200 concurrent activities of one player exact', async () => {
@@ -113,11 +116,14 @@ describe('on a Redis Cluster', () => {
   it('applies a batch spanning many slots in order per player', async () => {
     const players = ['x', 'y', 'z', 'w'];
     await Promise.all(players.map((playerId) => service.run(TrackLogin, { playerId })));
-    const events = Array.from({ length: 40 }, (_, n): ActivityInput => ({
-      playerId: players[n % 4]!,
-      eventType: 'SECTOR_MOVE',
-      details: { sector_id: n },
-    }));
+    const events = Array.from(
+      { length: 40 },
+      (_, n): ActivityInput => ({
+        playerId: players[n % 4]!,
+        eventType: 'SECTOR_MOVE',
+        details: { sector_id: n },
+      }),
+    );
     const result = await service.run(TrackActivities, { events });
     expect(result.errors).toBeUndefined();
     expect(result.data?.trackActivities.map((r) => r?.session?.actionsCount)).toEqual(
@@ -155,17 +161,23 @@ describe('on a Redis Cluster', () => {
   });
 
   it('refuses bad input and writes nothing', async () => {
-    const result = await service.run(TrackActivity, { playerId: 'a', eventType: 'TRADE_BUY', details: { total_value: 'x' } });
+    const result = await service.run(TrackActivity, {
+      playerId: 'a',
+      eventType: 'TRADE_BUY',
+      details: { total_value: 'x' },
+    });
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
-    const sizes = await Promise.all(cluster.servers.map(async (server) => {
-      const { Redis } = await import('ioredis');
-      const node = new Redis(server.url);
-      try {
-        return await node.dbsize();
-      } finally {
-        node.disconnect();
-      }
-    }));
+    const sizes = await Promise.all(
+      cluster.servers.map(async (server) => {
+        const { Redis } = await import('ioredis');
+        const node = new Redis(server.url);
+        try {
+          return await node.dbsize();
+        } finally {
+          node.disconnect();
+        }
+      }),
+    );
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(0);
   });
 
@@ -174,12 +186,16 @@ describe('on a Redis Cluster', () => {
     for (const playerId of players) {
       await service.run(TrackLoginWithId, { playerId, eventId: 'in' });
       const slots = await Promise.all(
-        [`activity:session:{${playerId}}`, `activity:event_ids:{${playerId}}`, `activity:event_id_order:{${playerId}}`].map((key) =>
-          service.redis.cluster('KEYSLOT', key),
-        ),
+        [
+          `activity:session:{${playerId}}`,
+          `activity:event_ids:{${playerId}}`,
+          `activity:event_id_order:{${playerId}}`,
+        ].map((key) => service.redis.cluster('KEYSLOT', key)),
       );
       expect(new Set(slots).size).toBe(1);
-      expect(await service.redis.exists(`activity:event_ids:{${playerId}}`, `activity:event_id_order:{${playerId}}`)).toBe(2);
+      expect(
+        await service.redis.exists(`activity:event_ids:{${playerId}}`, `activity:event_id_order:{${playerId}}`),
+      ).toBe(2);
     }
     const events = players.flatMap((playerId) => [
       { playerId, eventType: 'TRADE_BUY' as const, details: { total_value: 2 }, eventId: 't' },
@@ -190,7 +206,12 @@ describe('on a Redis Cluster', () => {
       expect(result.errors).toBeUndefined();
       expect(result.data?.trackActivities.map((item) => item?.session?.actionsCount)).toEqual(events.map(() => 1));
     }
-    const single = await service.run(TrackActivityWithId, { playerId: 'e-0', eventType: 'TRADE_BUY', details: { total_value: 2 }, eventId: 't' });
+    const single = await service.run(TrackActivityWithId, {
+      playerId: 'e-0',
+      eventType: 'TRADE_BUY',
+      details: { total_value: 2 },
+      eventId: 't',
+    });
     expect(single.data?.trackActivity.duplicate).toBe(true);
     const reused = await service.run(TrackActivityWithId, { playerId: 'e-0', eventType: 'DOCK', eventId: 't' });
     expect(errorCodes(reused)).toEqual(['EVENT_ID_REUSED']);
@@ -201,7 +222,9 @@ describe('on a Redis Cluster', () => {
     expect(await service.redis.sismember(ONLINE, 'e-1')).toBe(1);
     await service.run(TrackLogoutWithId, { playerId: 'e-1', eventId: 'out' });
     await service.redis.sadd(ONLINE, 'e-1');
-    expect((await service.run(TrackLogoutWithId, { playerId: 'e-1', eventId: 'out' })).data?.trackLogout?.actionsCount).toBe(1);
+    expect(
+      (await service.run(TrackLogoutWithId, { playerId: 'e-1', eventId: 'out' })).data?.trackLogout?.actionsCount,
+    ).toBe(1);
     expect(await service.redis.sismember(ONLINE, 'e-1')).toBe(0);
     expect((await service.run(PlayerSummary, { playerId: 'e-1' })).data?.playerSummary.totalSessions).toBe(1);
   });

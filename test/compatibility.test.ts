@@ -142,9 +142,16 @@ describe('data written by this service', () => {
     await service.run(TrackLogin, { playerId: 'p' });
     await service.run(TrackActivity, { playerId: 'p', eventType: 'WARP' });
     const session = JSON.parse((await service.redis.get('activity:session:p')) ?? '');
-    expect(Object.keys(session).sort()).toEqual(
-      ['actions_count', 'combat_events', 'last_activity_at', 'login_at', 'player_id', 'sectors_visited', 'trade_volume', 'trades_count'],
-    );
+    expect(Object.keys(session).sort()).toEqual([
+      'actions_count',
+      'combat_events',
+      'last_activity_at',
+      'login_at',
+      'player_id',
+      'sectors_visited',
+      'trade_volume',
+      'trades_count',
+    ]);
     expect(session.login_at).toBe('2026-11-23T22:51:06.984000');
     service.clock.set('2026-11-23T23:00:00.000Z');
     await service.run(TrackLogout, { playerId: 'p' });
@@ -164,9 +171,16 @@ describe('data written by this service', () => {
     expect(summary.all_sectors).toEqual([]);
     expect(summary.last_updated).toBe('2026-11-23T23:00:00'); // no fraction when it is zero, as Python writes
     const daily = JSON.parse((await service.redis.get('activity:daily:p:2026-11-23')) ?? '');
-    expect(Object.keys(daily).sort()).toEqual(
-      ['actions', 'combat_events', 'date', 'player_id', 'playtime_seconds', 'sessions', 'trade_volume', 'trades'],
-    );
+    expect(Object.keys(daily).sort()).toEqual([
+      'actions',
+      'combat_events',
+      'date',
+      'player_id',
+      'playtime_seconds',
+      'sessions',
+      'trade_volume',
+      'trades',
+    ]);
     for (const raw of await service.redis.lrange('activity:events:p', 0, -1)) {
       expect(Object.keys(JSON.parse(raw)).sort()).toEqual(['details', 'event_type', 'timestamp']);
     }
@@ -177,13 +191,29 @@ describe('event ids on a Redis shared with the original', () => {
   it('a legacy session continues with ids; events with "event_id" read in Python as the original reads them', async () => {
     await service.redis.set(
       'activity:session:legacy',
-      pythonDumps({ player_id: 'legacy', login_at: '2026-11-23T22:51:06.984836', last_activity_at: '2026-11-23T22:55:00', actions_count: 7, trades_count: 0, trade_volume: 0, combat_events: 0, sectors_visited: [] }),
+      pythonDumps({
+        player_id: 'legacy',
+        login_at: '2026-11-23T22:51:06.984836',
+        last_activity_at: '2026-11-23T22:55:00',
+        actions_count: 7,
+        trades_count: 0,
+        trade_volume: 0,
+        combat_events: 0,
+        sectors_visited: [],
+      }),
       'EX',
       3600,
     );
-    await service.redis.lpush('activity:events:legacy', pythonDumps({ event_type: 'login', timestamp: '2026-11-23T22:51:06.984836', details: {} }));
+    await service.redis.lpush(
+      'activity:events:legacy',
+      pythonDumps({ event_type: 'login', timestamp: '2026-11-23T22:51:06.984836', details: {} }),
+    );
     for (let attempt = 0; attempt < 2; attempt++) {
-      const result = await service.run(TrackActivityWithId, { playerId: 'legacy', eventType: 'DOCK', eventId: 'dock-1' });
+      const result = await service.run(TrackActivityWithId, {
+        playerId: 'legacy',
+        eventType: 'DOCK',
+        eventId: 'dock-1',
+      });
       expect(result.data?.trackActivity.session?.actionsCount).toBe(8);
     }
     await service.run(TrackLogoutWithId, { playerId: 'legacy', eventId: 'out-1' });
@@ -198,16 +228,32 @@ describe('event ids on a Redis shared with the original', () => {
     // What the original does with an event: json.loads, then event_type, timestamp and details.
     const read = spawnSync(
       'python3',
-      ['-c', `import json, sys
+      [
+        '-c',
+        `import json, sys
 from datetime import datetime
 for line in sys.stdin:
     e = json.loads(json.loads(line))
-    print(e["event_type"], datetime.fromisoformat(e["timestamp"]).isoformat(), sorted(e["details"]))`],
-      { input: (await service.redis.lrange('activity:events:legacy', 0, -1)).map((raw) => JSON.stringify(raw)).join('\n'), encoding: 'utf8' },
+    print(e["event_type"], datetime.fromisoformat(e["timestamp"]).isoformat(), sorted(e["details"]))`,
+      ],
+      {
+        input: (await service.redis.lrange('activity:events:legacy', 0, -1))
+          .map((raw) => JSON.stringify(raw))
+          .join('\n'),
+        encoding: 'utf8',
+      },
     );
     expect(read.stderr).toBe('');
-    expect(read.stdout.trim().split('\n').map((line) => line.split(' ')[0])).toEqual(['login', 'logout', 'dock', 'login']);
+    expect(
+      read.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ')[0]),
+    ).toEqual(['login', 'logout', 'dock', 'login']);
     // The id memory has keys of its own, which the original never reads.
-    expect((await service.redis.keys('activity:event_id*:legacy')).sort()).toEqual(['activity:event_id_order:legacy', 'activity:event_ids:legacy']);
+    expect((await service.redis.keys('activity:event_id*:legacy')).sort()).toEqual([
+      'activity:event_id_order:legacy',
+      'activity:event_ids:legacy',
+    ]);
   });
 });

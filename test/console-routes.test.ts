@@ -54,7 +54,13 @@ describe('/admin', () => {
   });
 
   it('answers 404 for anything else under /admin, 405 for other methods, and no dev token outside development', async () => {
-    for (const path of ['/admin/assets/nothing.js', '/admin/assets/../config.ts', '/admin/assets/index.html', '/admin/other', '/admin/dev-token']) {
+    for (const path of [
+      '/admin/assets/nothing.js',
+      '/admin/assets/../config.ts',
+      '/admin/assets/index.html',
+      '/admin/other',
+      '/admin/dev-token',
+    ]) {
       expect((await fetch(at(path))).status, path).toBe(404);
     }
     expect((await fetch(at('/admin'), { method: 'POST' })).status).toBe(405);
@@ -76,7 +82,10 @@ describe('/admin', () => {
 
   it('offers the development admin token to a browser on this machine when the development secret is in use', async () => {
     const redisServer = await LocalRedisServer.start('redis-server', TEST_REDIS_ARGS);
-    const config = { ...loadConfig({ NODE_ENV: 'test', REDIS_URL: redisServer.url, JWT_SECRET: TEST_JWT_SECRET }), developmentAdminToken: 'dev.admin.token' };
+    const config = {
+      ...loadConfig({ NODE_ENV: 'test', REDIS_URL: redisServer.url, JWT_SECRET: TEST_JWT_SECRET }),
+      developmentAdminToken: 'dev.admin.token',
+    };
     const app = createApp(config);
     try {
       const url = await app.start(0, '127.0.0.1');

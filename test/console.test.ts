@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { print, type DocumentNode } from 'graphql';
+import { type DocumentNode, print } from 'graphql';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
@@ -136,12 +136,14 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(() => rows.count(), EVENTUALLY).toBe(20);
     await expect.poll(() => page.locator('#players-page').textContent(), EVENTUALLY).toBe('1–20 of 25');
     await page.getByRole('button', { name: 'Next →' }).click();
-    await expect.poll(() => rows.allTextContents(), EVENTUALLY).toEqual(['captain-21', 'captain-22', 'captain-23', 'captain-24', 'captain-25']);
+    await expect
+      .poll(() => rows.allTextContents(), EVENTUALLY)
+      .toEqual(['captain-21', 'captain-22', 'captain-23', 'captain-24', 'captain-25']);
 
     // Each row shows the player's open session.
-    await expect.poll(() => page.locator('#players-table tbody tr').first().innerText(), EVENTUALLY).toMatch(
-      /captain-21\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\s+0/,
-    );
+    await expect
+      .poll(() => page.locator('#players-table tbody tr').first().innerText(), EVENTUALLY)
+      .toMatch(/captain-21\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\s+0/);
 
     await page.getByLabel('Search players').fill('captain-1');
     await expect.poll(() => rows.count(), EVENTUALLY).toBe(10);
@@ -168,7 +170,11 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
     const player = 'trader-joe';
     await login(player);
     service.clock.advance(90_000);
-    await api(TrackActivity, { playerId: player, eventType: 'TRADE_BUY', details: { total_value: 1250.5, commodity: 'ore' } });
+    await api(TrackActivity, {
+      playerId: player,
+      eventType: 'TRADE_BUY',
+      details: { total_value: 1250.5, commodity: 'ore' },
+    });
     await api(TrackActivity, { playerId: player, eventType: 'SECTOR_MOVE', details: { sector_id: 42 } });
     service.clock.advance(3_600_000);
     await logout(player);
@@ -248,7 +254,11 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
       const wanted = Math.round(6 + 5 * Math.sin(((24 - hoursAgo) / 24) * 2 * Math.PI - 1));
       while (online.length < wanted) await login(`wave-${online.push(`wave-${online.length}`) - 1}`);
       while (online.length > wanted) await logout(online.pop()!);
-      await api(TrackActivity, { playerId: online[0] ?? 'solo', eventType: 'TRADE_BUY', details: { total_value: 120 + hoursAgo } });
+      await api(TrackActivity, {
+        playerId: online[0] ?? 'solo',
+        eventType: 'TRADE_BUY',
+        details: { total_value: 120 + hoursAgo },
+      });
     }
     service.clock.set(new Date(now));
 
@@ -258,12 +268,16 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
       await fetch(service.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-        body: JSON.stringify({ query: '{ onlinePlayerCount globalDailyStats { activePlayers sessions actions trades peakOnline } }' }),
+        body: JSON.stringify({
+          query: '{ onlinePlayerCount globalDailyStats { activePlayers sessions actions trades peakOnline } }',
+        }),
       })
     ).json()) as { data: { onlinePlayerCount: number; globalDailyStats: Record<string, number> } };
     const day = reported.data.globalDailyStats;
     const today = page.locator('#today');
-    await expect.poll(() => today.innerText(), EVENTUALLY).toMatch(new RegExp(`Active players\\s+${day['activePlayers']}\\b`));
+    await expect
+      .poll(() => today.innerText(), EVENTUALLY)
+      .toMatch(new RegExp(`Active players\\s+${day['activePlayers']}\\b`));
     const text = await today.innerText();
     expect(text).toMatch(new RegExp(`Sessions started\\s+${day['sessions']}\\b`));
     expect(text).toMatch(new RegExp(`Actions\\s+${day['actions']}\\b`));
@@ -274,14 +288,18 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
     await dau.waitFor();
     const box = (await dau.boundingBox())!;
     await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
-    await expect.poll(() => page.locator('#chart-dau .u-legend').innerText(), EVENTUALLY).toMatch(
-      new RegExp(`Active players:?\\s*${day['activePlayers']}\\b`),
-    );
+    await expect
+      .poll(() => page.locator('#chart-dau .u-legend').innerText(), EVENTUALLY)
+      .toMatch(new RegExp(`Active players:?\\s*${day['activePlayers']}\\b`));
     await page.mouse.move(0, 0);
     await page.locator('#chart-online .uplot canvas').waitFor();
-    const shot = await page.screenshot({ path: new URL('console-overview-history.png', SCREENSHOTS).pathname, fullPage: true });
+    const shot = await page.screenshot({
+      path: new URL('console-overview-history.png', SCREENSHOTS).pathname,
+      fullPage: true,
+    });
     // The README's picture; refreshed on request so that a test run leaves the worktree clean.
-    if (process.env['UPDATE_DOCS_SCREENSHOT'] === '1') writeFileSync(new URL('../docs/console.png', import.meta.url), shot);
+    if (process.env['UPDATE_DOCS_SCREENSHOT'] === '1')
+      writeFileSync(new URL('../docs/console.png', import.meta.url), shot);
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
@@ -304,7 +322,10 @@ describe('the admin console in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('offers the development admin token outside production (when the service made its development secret)', async () => {
-    const config = { ...service.config, developmentAdminToken: await service.token({ role: 'admin', subject: 'dev-admin' }) };
+    const config = {
+      ...service.config,
+      developmentAdminToken: await service.token({ role: 'admin', subject: 'dev-admin' }),
+    };
     const app = createApp(config);
     try {
       const devOrigin = new URL(await app.start(0, '127.0.0.1')).origin;

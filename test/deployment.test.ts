@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,12 +47,16 @@ describe('the commands people and machines run', () => {
 
   it('the sources import only production dependencies (the image installs no dev ones)', () => {
     const manifest = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
-    const sources = readdirSync(new URL('src/', root), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const sources = readdirSync(new URL('src/', root), { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.ts'),
+    );
     const imported = new Set<string>();
     for (const file of sources) {
       for (const [, specifier] of read(`src/${file}`).matchAll(/^import (?!type )[^;]*? from '([^.'][^']*)';/gm)) {
         if (specifier!.startsWith('node:')) continue;
-        imported.add(specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!);
+        imported.add(
+          specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!,
+        );
       }
     }
     expect(imported.size).toBeGreaterThan(10);
@@ -62,8 +66,12 @@ describe('the commands people and machines run', () => {
   it('names a missing or too old redis-server in one line', () => {
     const fake = join(devDir, 'redis-server-6');
     writeFileSync(fake, '#!/bin/sh\necho "Redis server v=6.2.1 sha=00000000:0 malloc=libc bits=64"\n', { mode: 0o755 });
-    expect(redisToolProblem(fake)).toBe(`${fake} 6.2.1 is too old: Redis 7 or later is needed (Debian 12: apt-get install redis-server)`);
-    expect(redisToolProblem('no-such-redis-server')).toMatch(/^no-such-redis-server is not on the PATH: install Redis 7 or later/);
+    expect(redisToolProblem(fake)).toBe(
+      `${fake} 6.2.1 is too old: Redis 7 or later is needed (Debian 12: apt-get install redis-server)`,
+    );
+    expect(redisToolProblem('no-such-redis-server')).toMatch(
+      /^no-such-redis-server is not on the PATH: install Redis 7 or later/,
+    );
     expect(redisToolProblem('redis-server')).toBeNull();
     expect(redisToolProblem('redis-cli')).toBeNull();
   });
@@ -75,37 +83,51 @@ describe('the commands people and machines run', () => {
 
   it('the README opens with the install-and-run and test commands that .ci/run uses', () => {
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(read('README.md'))?.[1] ?? '';
-    const commands = firstBlock.split('\n').map((line) => line.replace(/#.*/, '').trim()).filter(Boolean);
+    const commands = firstBlock
+      .split('\n')
+      .map((line) => line.replace(/#.*/, '').trim())
+      .filter(Boolean);
     expect(commands).toEqual(['./npmw ci && ./npmw start', './npmw test']);
     const ci = read('.ci/run');
     expect(ci).toMatch(/^\.\/npmw ci\b/m);
     expect(ci).toMatch(/^\.\/npmw test$/m);
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s to the process `./npmw start` started shuts down gracefully, leaving no orphan', { timeout: 45_000 }, async (signal) => {
-    const port = await freePort();
-    const npm = spawn('./npmw', ['start'], {
-      cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? devDir, HOST: '127.0.0.1', PORT: String(port), REDIS_URL: redisServer.url, JWT_SECRET: TEST_JWT_SECRET },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(npm, 'exit');
-    try {
-      await expect.poll(() => output, { timeout: 30_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
-      const service = descendants(npm.pid!).find((pid) => commandLine(pid).includes('src/main.ts'));
-      expect(service, 'the node process under npm').toBeDefined();
-      npm.kill(signal);
-      await exited;
-      expect(output).toContain(`${signal} received, shutting down`);
-      expect(output).toContain('"msg":"stopped"');
-      await expect.poll(() => existsSync(`/proc/${service}`), { timeout: 5_000 }).toBe(false);
-    } finally {
-      npm.kill('SIGKILL');
-    }
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s to the process `./npmw start` started shuts down gracefully, leaving no orphan',
+    { timeout: 45_000 },
+    async (signal) => {
+      const port = await freePort();
+      const npm = spawn('./npmw', ['start'], {
+        cwd: root,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? devDir,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          REDIS_URL: redisServer.url,
+          JWT_SECRET: TEST_JWT_SECRET,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = once(npm, 'exit');
+      try {
+        await expect.poll(() => output, { timeout: 30_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
+        const service = descendants(npm.pid!).find((pid) => commandLine(pid).includes('src/main.ts'));
+        expect(service, 'the node process under npm').toBeDefined();
+        npm.kill(signal);
+        await exited;
+        expect(output).toContain(`${signal} received, shutting down`);
+        expect(output).toContain('"msg":"stopped"');
+        await expect.poll(() => existsSync(`/proc/${service}`), { timeout: 5_000 }).toBe(false);
+      } finally {
+        npm.kill('SIGKILL');
+      }
+    },
+  );
 
   it('a port in use is one clear line, no stack trace', async () => {
     const blocker = createServer().listen(0, '127.0.0.1');
@@ -153,7 +175,10 @@ describe('start-up output and the token CLI against the development server', () 
 
   it('has --help, and refuses short or repetitive secrets and unknown options in one line', async () => {
     const token = (...args: string[]) =>
-      run(process.execPath, ['scripts/token.ts', ...args], { cwd: root, env: { PATH: process.env['PATH'] ?? '' } }).then(
+      run(process.execPath, ['scripts/token.ts', ...args], {
+        cwd: root,
+        env: { PATH: process.env['PATH'] ?? '' },
+      }).then(
         (done) => ({ code: 0, ...done }),
         (failed: { code: number; stdout: string; stderr: string }) => failed,
       );
@@ -212,7 +237,10 @@ describe('OPS_PORT and WebSocket keep-alive', () => {
     }
     const plain = await fetch(service.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await service.token({ role: 'admin' })}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await service.token({ role: 'admin' })}`,
+      },
       body: JSON.stringify({ query: '{ onlinePlayerCount }' }),
     });
     expect(plain.headers.get('x-accel-buffering')).toBeNull();
@@ -223,7 +251,12 @@ describe('OPS_PORT and WebSocket keep-alive', () => {
     let pings = 0;
     socket.on('ping', () => pings++);
     await once(socket, 'open');
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${await service.token({ role: 'admin' })}` } }));
+    socket.send(
+      JSON.stringify({
+        type: 'connection_init',
+        payload: { authorization: `Bearer ${await service.token({ role: 'admin' })}` },
+      }),
+    );
     await expect.poll(() => pings, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
@@ -244,7 +277,11 @@ function descendants(pid: number): number[] {
   }
   const found: number[] = [];
   const walk = (parent: number) => {
-    for (const [child, ppid] of parents) if (ppid === parent) (found.push(child), walk(child));
+    for (const [child, ppid] of parents) {
+      if (ppid !== parent) continue;
+      found.push(child);
+      walk(child);
+    }
   };
   walk(pid);
   return found;

@@ -41,17 +41,22 @@ describe('links in the README and docs', () => {
     );
   });
 
-  it.each(markdownFiles.map((file) => [relative(root, file), file]))('%s: every relative link resolves', (_name, file) => {
-    const markdown = readFileSync(file, 'utf8');
-    const broken = linksOf(markdown).filter((link) => {
-      const [path, fragment] = link.split('#') as [string, string | undefined];
-      const target = path ? join(dirname(file), decodeURIComponent(path)) : file;
-      if (!target.startsWith(root) || !existsSync(target)) return true;
-      if (!fragment) return false;
-      return statSync(target).isFile() && target.endsWith('.md') && !anchorsOf(readFileSync(target, 'utf8')).has(fragment);
-    });
-    expect(broken).toEqual([]);
-  });
+  it.each(markdownFiles.map((file) => [relative(root, file), file]))(
+    '%s: every relative link resolves',
+    (_name, file) => {
+      const markdown = readFileSync(file, 'utf8');
+      const broken = linksOf(markdown).filter((link) => {
+        const [path, fragment] = link.split('#') as [string, string | undefined];
+        const target = path ? join(dirname(file), decodeURIComponent(path)) : file;
+        if (!target.startsWith(root) || !existsSync(target)) return true;
+        if (!fragment) return false;
+        return (
+          statSync(target).isFile() && target.endsWith('.md') && !anchorsOf(readFileSync(target, 'utf8')).has(fragment)
+        );
+      });
+      expect(broken).toEqual([]);
+    },
+  );
 
   it('the README no longer sends readers outside the repository', () => {
     expect(readFileSync(join(root, 'README.md'), 'utf8')).not.toContain('../shared');

@@ -1,9 +1,8 @@
-import { parse, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type ExecutionResult, parse } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, startTestService, useTestService, type TestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
-import { dumpRedis } from './support/redis-dump.ts';
+import { errorCodes, startTestService, type TestService, useTestService } from './support/harness.ts';
 import {
   PlayerSession,
   PlayerSummary,
@@ -14,6 +13,7 @@ import {
   TrackLoginWithId,
   TrackLogoutWithId,
 } from './support/operations.ts';
+import { dumpRedis } from './support/redis-dump.ts';
 
 /**
  * Issue 10: client event ids make retries count once. Deduplication is per
@@ -49,18 +49,23 @@ describe('a retry after a real timeout counts once', () => {
   async function failThenRetry<T>(call: () => Promise<ExecutionResult<T>>): Promise<T> {
     await service.redis.client('PAUSE', 2000, 'ALL');
     expect(errorCodes(await call())).toEqual(['SERVICE_UNAVAILABLE']);
-    return eventually(async () => {
-      const result = await call();
-      if (result.errors) throw new Error(`the retry failed: ${JSON.stringify(result.errors)}`);
-      return result.data!;
-    }, { timeoutMs: 8_000, intervalMs: 50 });
+    return eventually(
+      async () => {
+        const result = await call();
+        if (result.errors) throw new Error(`the retry failed: ${JSON.stringify(result.errors)}`);
+        return result.data!;
+      },
+      { timeoutMs: 8_000, intervalMs: 50 },
+    );
   }
 
   it('trackActivity: the late first call and its retry leave one trade', async () => {
     ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
     const trade = { playerId: P, eventType: 'TRADE_BUY', details: { total_value: 10 }, eventId: 'trade-1' } as const;
     const retried = await failThenRetry(() => service.run(TrackActivityWithId, trade));
-    console.info(`retry after CLIENT PAUSE: the timed-out call was ${retried.trackActivity.duplicate ? 'applied late; the retry answered it as a duplicate' : 'never applied; the retry applied it'}`);
+    console.info(
+      `retry after CLIENT PAUSE: the timed-out call was ${retried.trackActivity.duplicate ? 'applied late; the retry answered it as a duplicate' : 'never applied; the retry applied it'}`,
+    );
     expect(retried.trackActivity.session).toMatchObject({ actionsCount: 1, tradesCount: 1, tradeVolume: 10 });
     expect(await storedSession()).toMatchObject({ actions_count: 1, trades_count: 1, trade_volume: 10 });
     const events = ok(await service.run(RecentEventIds, { playerId: P })).recentEvents;
@@ -71,7 +76,9 @@ describe('a retry after a real timeout counts once', () => {
     const retried = await failThenRetry(() => service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
     const events = ok(await service.run(RecentEventIds, { playerId: P })).recentEvents;
     expect(events).toEqual([{ eventType: 'LOGIN', eventId: 'login-1' }]);
-    expect(ok(await service.run(PlayerSession, { playerId: P })).playerSession?.loginAt).toBe(retried.trackLogin.loginAt);
+    expect(ok(await service.run(PlayerSession, { playerId: P })).playerSession?.loginAt).toBe(
+      retried.trackLogin.loginAt,
+    );
     expect(ok(await service.run(PlayerSummary, { playerId: P })).playerSummary.totalSessions).toBe(0);
   });
 });
@@ -80,7 +87,12 @@ describe('concurrent identical calls', () => {
   it('200 at once count once, and all answer the same result', async () => {
     ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
     const duplicatesBefore = await duplicatesCounted();
-    const call = { playerId: P, eventType: 'TRADE_SELL', details: { total_value: 10, good: 'ore' }, eventId: 'sell-1' } as const;
+    const call = {
+      playerId: P,
+      eventType: 'TRADE_SELL',
+      details: { total_value: 10, good: 'ore' },
+      eventId: 'sell-1',
+    } as const;
     const results = await Promise.all(Array.from({ length: 200 }, () => service.run(TrackActivityWithId, call)));
     const answers = results.map((result) => ok(result).trackActivity);
     expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
@@ -94,7 +106,11 @@ describe('concurrent identical calls', () => {
     expect(await service.redis.llen(`activity:events:${P}`)).toBe(2); // login + one trade
     expect((await duplicatesCounted()) - duplicatesBefore).toBe(199);
     // The game-wide numbers count it once too: a repeat notes nothing.
-    expect(await service.redis.hmget('activity:global:daily:2026-11-23', 'actions', 'trades', 'sessions')).toEqual(['1', '1', '1']);
+    expect(await service.redis.hmget('activity:global:daily:2026-11-23', 'actions', 'trades', 'sessions')).toEqual([
+      '1',
+      '1',
+      '1',
+    ]);
   });
 
   it('a duplicate answers the first call’s time and session, not the current ones', async () => {
@@ -109,25 +125,67 @@ describe('concurrent identical calls', () => {
   });
 
   it('key order inside details does not make another payload', async () => {
-    ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', details: { a: 1, b: { c: 2, d: 3 } }, eventId: 'e' }));
-    const again = ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', details: { b: { d: 3, c: 2 }, a: 1 }, eventId: 'e' }));
+    ok(
+      await service.run(TrackActivityWithId, {
+        playerId: P,
+        eventType: 'DOCK',
+        details: { a: 1, b: { c: 2, d: 3 } },
+        eventId: 'e',
+      }),
+    );
+    const again = ok(
+      await service.run(TrackActivityWithId, {
+        playerId: P,
+        eventType: 'DOCK',
+        details: { b: { d: 3, c: 2 }, a: 1 },
+        eventId: 'e',
+      }),
+    );
     expect(again.trackActivity.duplicate).toBe(true);
   });
 });
 
 describe('an id reused with another payload', () => {
   const cases: [string, () => Promise<ExecutionResult<unknown>>][] = [
-    ['other details', () => service.run(TrackActivityWithId, { playerId: P, eventType: 'TRADE_BUY', details: { total_value: 11 }, eventId: 'x-1' })],
-    ['other event type', () => service.run(TrackActivityWithId, { playerId: P, eventType: 'TRADE_SELL', details: { total_value: 10 }, eventId: 'x-1' })],
+    [
+      'other details',
+      () =>
+        service.run(TrackActivityWithId, {
+          playerId: P,
+          eventType: 'TRADE_BUY',
+          details: { total_value: 11 },
+          eventId: 'x-1',
+        }),
+    ],
+    [
+      'other event type',
+      () =>
+        service.run(TrackActivityWithId, {
+          playerId: P,
+          eventType: 'TRADE_SELL',
+          details: { total_value: 10 },
+          eventId: 'x-1',
+        }),
+    ],
     ['a logout', () => service.run(TrackLogoutWithId, { playerId: P, eventId: 'x-1' })],
     ['a login', () => service.run(TrackLoginWithId, { playerId: P, eventId: 'x-1' })],
     ['a heartbeat', () => service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'x-1' })],
-    ['a batch of one', () => service.run(TrackActivitiesWithIds, { events: [{ playerId: P, eventType: 'WARP', eventId: 'x-1' }] })],
+    [
+      'a batch of one',
+      () => service.run(TrackActivitiesWithIds, { events: [{ playerId: P, eventType: 'WARP', eventId: 'x-1' }] }),
+    ],
   ];
 
   it.each(cases)('as %s: EVENT_ID_REUSED, and Redis is exactly as before', async (_name, call) => {
     ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
-    ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'TRADE_BUY', details: { total_value: 10 }, eventId: 'x-1' }));
+    ok(
+      await service.run(TrackActivityWithId, {
+        playerId: P,
+        eventType: 'TRADE_BUY',
+        details: { total_value: 10 },
+        eventId: 'x-1',
+      }),
+    );
     const before = await dumpRedis(service.redis);
     const result = await call();
     expect(errorCodes(result)).toEqual(['EVENT_ID_REUSED']);
@@ -193,7 +251,9 @@ describe('login, logout and heartbeat retries', () => {
     ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'd-1' }));
     const heartbeat = ok(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'hb-1' })).trackHeartbeat;
     service.clock.advance(5_000);
-    expect(ok(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'hb-1' })).trackHeartbeat).toEqual(heartbeat);
+    expect(ok(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'hb-1' })).trackHeartbeat).toEqual(
+      heartbeat,
+    );
     service.clock.advance(60_000);
     const logout = ok(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'out-1' })).trackLogout;
     expect(logout).toMatchObject({ actionsCount: 1, durationSeconds: 70 });
@@ -256,7 +316,8 @@ describe('stored events and the window', () => {
   });
 
   it('ids past the window are trimmed by the next call of the player', async () => {
-    for (const eventId of ['a', 'b', 'c']) ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }));
+    for (const eventId of ['a', 'b', 'c'])
+      ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }));
     service.clock.advance(86_401_000);
     ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'd' }));
     expect(await service.redis.hkeys(`activity:event_ids:${P}`)).toEqual(['d']);
@@ -273,24 +334,35 @@ describe('bad event ids', () => {
     }
   `) as unknown as TypedDocumentNode<unknown, { eventId: string }>;
 
-  it.each(['', 'has space', 'x'.repeat(65), 'ünï', 'a/b', 'a|b'])('%j: BAD_USER_INPUT on eventId in every root field, nothing written', async (eventId) => {
-    for (const result of [
-      await service.run(TrackLoginWithId, { playerId: P, eventId }),
-      await service.run(TrackLogoutWithId, { playerId: P, eventId }),
-      await service.run(TrackHeartbeatWithId, { playerId: P, eventId }),
-      await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }),
-      await service.run(TrackActivitiesWithIds, { events: [{ playerId: P, eventType: 'DOCK' }, { playerId: P, eventType: 'DOCK', eventId }] }),
-      await service.run(BothFieldsWithSelection, { eventId }),
-    ]) {
-      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
-      expect(String(result.errors?.[0]?.extensions?.['field'])).toMatch(/eventId$/);
-    }
-    expect(await dumpRedis(service.redis)).toEqual({});
-  });
+  it.each(['', 'has space', 'x'.repeat(65), 'ünï', 'a/b', 'a|b'])(
+    '%j: BAD_USER_INPUT on eventId in every root field, nothing written',
+    async (eventId) => {
+      for (const result of [
+        await service.run(TrackLoginWithId, { playerId: P, eventId }),
+        await service.run(TrackLogoutWithId, { playerId: P, eventId }),
+        await service.run(TrackHeartbeatWithId, { playerId: P, eventId }),
+        await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }),
+        await service.run(TrackActivitiesWithIds, {
+          events: [
+            { playerId: P, eventType: 'DOCK' },
+            { playerId: P, eventType: 'DOCK', eventId },
+          ],
+        }),
+        await service.run(BothFieldsWithSelection, { eventId }),
+      ]) {
+        expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+        expect(String(result.errors?.[0]?.extensions?.['field'])).toMatch(/eventId$/);
+      }
+      expect(await dumpRedis(service.redis)).toEqual({});
+    },
+  );
 
   it('64 characters of the allowed set are fine', async () => {
     const eventId = 'Az09._:-'.repeat(8);
-    expect(ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId })).trackActivity.event.eventId).toBe(eventId);
+    expect(
+      ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId })).trackActivity.event
+        .eventId,
+    ).toBe(eventId);
   });
 });
 
@@ -304,10 +376,17 @@ describe('the cap per player (EVENT_ID_MAX_PER_PLAYER)', () => {
   });
 
   it('keeps the newest ids, forgetting the oldest first', async () => {
-    for (const eventId of ['a', 'b', 'c', 'd', 'e']) ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }));
+    for (const eventId of ['a', 'b', 'c', 'd', 'e'])
+      ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }));
     expect((await capped.redis.hkeys(`activity:event_ids:${P}`)).sort()).toEqual(['c', 'd', 'e']);
     expect(await capped.redis.lrange(`activity:event_id_order:${P}`, 0, -1)).toEqual(['c', 'd', 'e']);
-    expect(ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'e' })).trackActivity.duplicate).toBe(true);
-    expect(ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'a' })).trackActivity.duplicate).toBe(false);
+    expect(
+      ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'e' })).trackActivity
+        .duplicate,
+    ).toBe(true);
+    expect(
+      ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'a' })).trackActivity
+        .duplicate,
+    ).toBe(false);
   });
 });

@@ -3,12 +3,12 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clusterMode } from '../src/activity/redis/cluster.ts';
-import { createApp, type App } from '../src/app.ts';
+import { type App, createApp } from '../src/app.ts';
 import { mintToken } from '../src/auth.ts';
 import { loadConfig } from '../src/config.ts';
-import { TEST_JWT_SECRET, errorCodes } from './support/harness.ts';
+import { errorCodes, TEST_JWT_SECRET } from './support/harness.ts';
 import { PlayerSession, TrackActivity, TrackLogin } from './support/operations.ts';
-import { startReplicatedCluster, type ReplicatedCluster } from './support/replicated-cluster.ts';
+import { type ReplicatedCluster, startReplicatedCluster } from './support/replicated-cluster.ts';
 
 /**
  * A master of a 3 + 3 Redis Cluster (ACL user, as managed clusters are) is
@@ -52,7 +52,10 @@ async function startService(env: Record<string, string>) {
     headers: { authorization: `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'service' })}` },
   });
   const run = async <TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables) =>
-    (await executor({ document: document as DocumentNode, variables: variables as Record<string, unknown> })) as ExecutionResult<TData>;
+    (await executor({
+      document: document as DocumentNode,
+      variables: variables as Record<string, unknown>,
+    })) as ExecutionResult<TData>;
   return { cluster, run };
 }
 
@@ -108,7 +111,11 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
     // the new master's replica, which REDIS_WAIT_REPLICAS=1 needs.
     const heirConnection = cluster.connect(heir);
     try {
-      await waitForAsync(async () => ((await heirConnection.call('ROLE')) as string[])[0] === 'master', 20_000, 'the replica to take over');
+      await waitForAsync(
+        async () => ((await heirConnection.call('ROLE')) as string[])[0] === 'master',
+        20_000,
+        'the replica to take over',
+      );
     } finally {
       heirConnection.disconnect();
     }
@@ -116,7 +123,11 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
     await waitFor(() => healedAt > 0, 20_000, 'writes to the killed master’s slots to succeed again');
     // A little more traffic on the new master, then stop.
     const after = [...acked.values()].reduce((a, b) => a + b, 0);
-    await waitFor(() => [...acked.values()].reduce((a, b) => a + b, 0) >= after + 100, 30_000, 'writes after the failover');
+    await waitFor(
+      () => [...acked.values()].reduce((a, b) => a + b, 0) >= after + 100,
+      30_000,
+      'writes after the failover',
+    );
   } finally {
     stopping = true;
     await Promise.all(writers);
@@ -125,7 +136,15 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
   let lost = 0;
   for (const playerId of players) {
     let read = await run(PlayerSession, { playerId });
-    await expect.poll(async () => (read = await run(PlayerSession, { playerId })).errors, { timeout: 20_000 }).toBeUndefined();
+    await expect
+      .poll(
+        async () => {
+          read = await run(PlayerSession, { playerId });
+          return read.errors;
+        },
+        { timeout: 20_000 },
+      )
+      .toBeUndefined();
     const { data } = read;
     // A call that failed may still have been applied (stored > acked); only a shortfall is a loss.
     lost += Math.max(0, acked.get(playerId)! - (data?.playerSession?.actionsCount ?? 0));

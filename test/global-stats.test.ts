@@ -2,9 +2,14 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
-import { eventually } from './support/eventually.ts';
 import { GlobalDailyStats, OnlineCountHistory } from './support/global-operations.ts';
-import { errorCodes, startClusterTestService, useTestService, type ClusterTestService, type TestService } from './support/harness.ts';
+import {
+  type ClusterTestService,
+  errorCodes,
+  startClusterTestService,
+  type TestService,
+  useTestService,
+} from './support/harness.ts';
 import { TrackActivities, TrackActivity, TrackHeartbeat, TrackLogin, TrackLogout } from './support/operations.ts';
 
 /**
@@ -107,9 +112,21 @@ describe('globalDailyStats', () => {
     service.clock.set('2026-11-24T00:30:00Z');
     await service.run(TrackActivity, { playerId: 'night-owl', eventType: 'WARP' });
     await logout('night-owl');
-    expect(await day('2026-11-23')).toMatchObject({ sessions: 1, playtimeSeconds: 0, actions: 0, activePlayers: 1, peakOnline: 1 });
+    expect(await day('2026-11-23')).toMatchObject({
+      sessions: 1,
+      playtimeSeconds: 0,
+      actions: 0,
+      activePlayers: 1,
+      peakOnline: 1,
+    });
     // The player was online when the day began: the day's peak counts them.
-    expect(await day('2026-11-24')).toMatchObject({ sessions: 0, playtimeSeconds: 3600, actions: 1, activePlayers: 1, peakOnline: 1 });
+    expect(await day('2026-11-24')).toMatchObject({
+      sessions: 0,
+      playtimeSeconds: 3600,
+      actions: 1,
+      activePlayers: 1,
+      peakOnline: 1,
+    });
   });
 
   it('keeps the peak when players leave, and counts the players online since yesterday in today’s peak', async () => {
@@ -124,11 +141,16 @@ describe('globalDailyStats', () => {
 
   it('estimates distinct players with a HyperLogLog: 1,000 players within 2 %', async () => {
     for (let batch = 0; batch < 2; batch++) {
-      const events = Array.from({ length: 500 }, (_, i) => ({ playerId: `hll-${batch * 500 + i}`, eventType: 'DOCK' as const }));
+      const events = Array.from({ length: 500 }, (_, i) => ({
+        playerId: `hll-${batch * 500 + i}`,
+        eventType: 'DOCK' as const,
+      }));
       expect((await service.run(TrackActivities, { events })).errors).toBeUndefined();
     }
     // The same players again change nothing.
-    await service.run(TrackActivities, { events: Array.from({ length: 500 }, (_, i) => ({ playerId: `hll-${i}`, eventType: 'UNDOCK' as const })) });
+    await service.run(TrackActivities, {
+      events: Array.from({ length: 500 }, (_, i) => ({ playerId: `hll-${i}`, eventType: 'UNDOCK' as const })),
+    });
     const { activePlayers, actions } = await day();
     expect(actions).toBe(1500);
     expect(activePlayers).toBeGreaterThanOrEqual(980);
@@ -151,7 +173,7 @@ describe('globalDailyStats', () => {
     at('11:00:00'); // 40 min idle > the 30 min default
     expect(await service.app.reaper.runOnce()).toMatchObject({ reaped: 1 });
     expect(await day()).toMatchObject({ sessions: 1, playtimeSeconds: 1200, peakOnline: 1 });
-    expect((await history('2026-11-23T10:59:00Z', '2026-11-23T11:00:30Z'))).toEqual(['10:59 1', '11:00 1']);
+    expect(await history('2026-11-23T10:59:00Z', '2026-11-23T11:00:30Z')).toEqual(['10:59 1', '11:00 1']);
   });
 
   it('writes new keys only, beside the original ones, with TTLs', async () => {
@@ -282,7 +304,8 @@ describe('onlineCountHistory', () => {
   });
 
   it('refuses a range that is empty, reversed, longer than 48 h, or not a DateTime', async () => {
-    const check = async (from: string, to: string) => errorCodes(await runWith(service, OnlineCountHistory, { from, to }));
+    const check = async (from: string, to: string) =>
+      errorCodes(await runWith(service, OnlineCountHistory, { from, to }));
     expect(await check('2026-11-23T10:00:00Z', '2026-11-23T10:00:00Z')).toEqual(['BAD_USER_INPUT']);
     expect(await check('2026-11-23T11:00:00Z', '2026-11-23T10:00:00Z')).toEqual(['BAD_USER_INPUT']);
     expect(await check('2026-11-20T10:00:00Z', '2026-11-23T10:00:00Z')).toEqual(['BAD_USER_INPUT']);
@@ -297,7 +320,10 @@ describe('when Redis is away', () => {
     await sleeper.ping(); // connected before Redis is put to sleep
     // Every client, every command held for 2.5 s; the reply says the pause is in effect.
     await sleeper.call('CLIENT', 'PAUSE', '2500', 'ALL');
-    const [daily, points] = await Promise.all([runWith(service, GlobalDailyStats, {}), runWith(service, OnlineCountHistory, {})]);
+    const [daily, points] = await Promise.all([
+      runWith(service, GlobalDailyStats, {}),
+      runWith(service, OnlineCountHistory, {}),
+    ]);
     expect(errorCodes(daily)).toEqual(['SERVICE_UNAVAILABLE']);
     expect(errorCodes(points)).toEqual(['SERVICE_UNAVAILABLE']);
     await sleeper.call('CLIENT', 'UNPAUSE');
@@ -344,7 +370,10 @@ describe('on a Redis Cluster', () => {
       combatEvents: 1,
       peakOnline: 3,
     });
-    const points = await runWith(clustered, OnlineCountHistory, { from: '2026-11-23T10:00:00Z', to: '2026-11-23T10:30:00Z' });
+    const points = await runWith(clustered, OnlineCountHistory, {
+      from: '2026-11-23T10:00:00Z',
+      to: '2026-11-23T10:30:00Z',
+    });
     // 10:30 went from 3 to 2: its peak is 3.
     expect(points.data!.onlineCountHistory.map((p) => p.count)).toEqual(Array(31).fill(3));
     const globalKeys = (await Promise.all(clustered.redis.nodes('master').map((node) => node.keys('*global*')))).flat();

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { launchChromium, openOfflinePage, SCREENSHOTS } from './support/browser.ts';
-import { startTestService, useTestService, type TestService } from './support/harness.ts';
+import { startTestService, type TestService, useTestService } from './support/harness.ts';
 import { TrackLogin } from './support/operations.ts';
 
 const service = useTestService();
@@ -96,7 +96,12 @@ describe('graphql-ws authorization (what GraphiQL and other browser clients send
     connectionParams: Record<string, unknown>,
     extensions?: Record<string, unknown>,
   ): Promise<Outcome> {
-    const client = createClient({ url: service.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
+    const client = createClient({
+      url: service.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams,
+    });
     try {
       return await new Promise((resolve, reject) => {
         client.subscribe(
@@ -123,16 +128,20 @@ describe('graphql-ws authorization (what GraphiQL and other browser clients send
   it('accepts the token from connection_init, flat or under headers', async () => {
     const token = await service.token({ role: 'service', subject: 'dashboard' });
     expect(await firstResult({ authorization: `Bearer ${token}` })).toEqual({ data: { onlinePlayerCount: 0 } });
-    expect(await firstResult({ headers: { Authorization: `Bearer ${token}` } })).toEqual({ data: { onlinePlayerCount: 0 } });
+    expect(await firstResult({ headers: { Authorization: `Bearer ${token}` } })).toEqual({
+      data: { onlinePlayerCount: 0 },
+    });
   });
 
   it("uses the connection's token when both carry one", async () => {
     const good = await service.token({ role: 'admin', subject: 'a' });
     const expired = await service.token({ role: 'admin', subject: 'b', expiresIn: '-1m' });
-    expect(code(await firstResult({ authorization: `Bearer ${expired}` }, { headers: { authorization: `Bearer ${good}` } }))).toBe(
-      'UNAUTHENTICATED',
-    );
-    expect(await firstResult({ authorization: `Bearer ${good}` }, { headers: { authorization: `Bearer ${expired}` } })).toEqual({
+    expect(
+      code(await firstResult({ authorization: `Bearer ${expired}` }, { headers: { authorization: `Bearer ${good}` } })),
+    ).toBe('UNAUTHENTICATED');
+    expect(
+      await firstResult({ authorization: `Bearer ${good}` }, { headers: { authorization: `Bearer ${expired}` } }),
+    ).toEqual({
       data: { onlinePlayerCount: 0 },
     });
   });

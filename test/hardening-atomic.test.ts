@@ -41,11 +41,22 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
   it('bad details, a bad batch or a LOGIN event in a later field: BAD_USER_INPUT, nothing written', async () => {
     const token = await gameServer();
     const cases: [string, Record<string, unknown>?][] = [
-      [`mutation { ${login('a', 'p1')} ${activity('b', 'p1', ', details: { pad: $pad }')} }`.replace('mutation', 'mutation($pad: String!)'), { pad: 'x'.repeat(17 * 1024) }],
+      [
+        `mutation { ${login('a', 'p1')} ${activity('b', 'p1', ', details: { pad: $pad }')} }`.replace(
+          'mutation',
+          'mutation($pad: String!)',
+        ),
+        { pad: 'x'.repeat(17 * 1024) },
+      ],
       [`mutation { ${login('a', 'p1')} b: trackActivity(playerId: "p1", eventType: LOGIN) { event { eventType } } }`],
       [
         `mutation($e: [ActivityInput!]!) { ${login('a', 'p1')} b: trackActivities(events: $e) { event { eventType } } }`,
-        { e: [{ playerId: 'p1', eventType: 'DOCK' }, { playerId: 'bad id', eventType: 'DOCK' }] },
+        {
+          e: [
+            { playerId: 'p1', eventType: 'DOCK' },
+            { playerId: 'bad id', eventType: 'DOCK' },
+          ],
+        },
       ],
       [`{ a: playerSession(playerId: "p1") { playerId } b: recentEvents(playerId: "p1", limit: 501) { eventType } }`],
       [`{ a: onlinePlayerCount b: onlinePlayerIds(after: "not-a-cursor") { playerIds } }`],
@@ -58,16 +69,21 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
     }
   });
 
-  it("a player acting for another in a later field: FORBIDDEN, and its own login was not applied", async () => {
+  it('a player acting for another in a later field: FORBIDDEN, and its own login was not applied', async () => {
     const player = await service.token({ role: 'player', playerId: 'me' });
-    const outcome = await send(player, `mutation { ${login('mine', 'me')} ${activity('also', 'me')} ${login('theirs', 'someone-else')} }`);
+    const outcome = await send(
+      player,
+      `mutation { ${login('mine', 'me')} ${activity('also', 'me')} ${login('theirs', 'someone-else')} }`,
+    );
     expect(errorCodes(outcome)).toEqual(['FORBIDDEN']);
     expect(outcome.errors?.[0]?.path).toEqual(['theirs']);
     expect(await dumpRedis(service.redis)).toEqual({});
     // An admin may read but not track: the read in the same operation does not run either.
     const admin = await service.token({ role: 'admin', subject: 'console' });
     expect(errorCodes(await send(admin, `{ onlinePlayerCount } `))).toEqual([]);
-    expect(errorCodes(await send(player, `{ onlinePlayerCount onlinePlayerIds { playerIds } }`))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await send(player, `{ onlinePlayerCount onlinePlayerIds { playerIds } }`))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it('no token: UNAUTHENTICATED for the whole operation, nothing written', async () => {
@@ -77,7 +93,10 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
   });
 
   it('the positive control: the same operations with every field valid do write', async () => {
-    const outcome = await send(await gameServer(), `mutation { ${login('a', 'p1')} ${activity('b', 'p1')} ${login('c', 'p2')} }`);
+    const outcome = await send(
+      await gameServer(),
+      `mutation { ${login('a', 'p1')} ${activity('b', 'p1')} ${login('c', 'p2')} }`,
+    );
     expect(outcome.errors).toBeUndefined();
     expect(outcome.data).toEqual({ a: { playerId: 'p1' }, b: { event: { eventType: 'DOCK' } }, c: { playerId: 'p2' } });
     expect((await service.redis.smembers('activity:online_players')).sort()).toEqual(['p1', 'p2']);

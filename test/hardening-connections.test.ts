@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { errorCodes, useTestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
+import { errorCodes, useTestService } from './support/harness.ts';
 import { TrackLogin } from './support/operations.ts';
-import { openSocket, type Outcome } from './support/transports.ts';
+import { type Outcome, openSocket } from './support/transports.ts';
 
 /**
  * Issue 9.9: subscriptions end when their token expires; caps on
@@ -69,8 +69,13 @@ describe('a subscription ends with UNAUTHENTICATED when its token expires', () =
     const token = await service.token({ role: 'admin', subject: 'short-lived', expiresIn: '2s' });
     const feed = sseSubscription(token);
     await eventually(() => expect(feed.results.length).toBe(1));
-    expect(await Promise.race([feed.ended, new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))])).toBe('complete');
-    expect(feed.results.map((result) => (result.errors ? errorCodes(result)[0] : 'count'))).toEqual(['count', 'UNAUTHENTICATED']);
+    expect(
+      await Promise.race([feed.ended, new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))]),
+    ).toBe('complete');
+    expect(feed.results.map((result) => (result.errors ? errorCodes(result)[0] : 'count'))).toEqual([
+      'count',
+      'UNAUTHENTICATED',
+    ]);
     await eventually(() => expect(service.app.onlineCount.openFeeds).toBe(0));
   });
 
@@ -99,7 +104,9 @@ describe('subscription caps', () => {
       expect(errorCodes((await refused.ended) as Outcome)).toEqual(['TOO_MANY_SUBSCRIPTIONS']);
       expect(socket.closeCode()).toBeUndefined();
       await service.run(TrackLogin, { playerId: 'p1' });
-      await eventually(() => expect(feeds.every((feed) => feed.results.at(-1)?.data?.['onlinePlayerCount'] === 1)).toBe(true));
+      await eventually(() =>
+        expect(feeds.every((feed) => feed.results.at(-1)?.data?.['onlinePlayerCount'] === 1)).toBe(true),
+      );
       // Completing one makes room for another.
       feeds[0]!.stop();
       await eventually(async () => expect((await socket.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 1 }));
@@ -113,7 +120,11 @@ describe('subscription caps', () => {
     const sockets = [openSocket(service.url, token), openSocket(service.url, token)];
     const sse = [sseSubscription(token), sseSubscription(token)];
     try {
-      const ws = [sockets[0]!.subscribe(SUBSCRIPTION), sockets[0]!.subscribe(SUBSCRIPTION), sockets[1]!.subscribe(SUBSCRIPTION)];
+      const ws = [
+        sockets[0]!.subscribe(SUBSCRIPTION),
+        sockets[0]!.subscribe(SUBSCRIPTION),
+        sockets[1]!.subscribe(SUBSCRIPTION),
+      ];
       await eventually(() => expect([...ws, ...sse].every((feed) => feed.results.length === 1)).toBe(true));
       expect(service.app.onlineCount.openFeeds).toBe(5);
       // Refused by the instance-wide cap: one result with the error, then complete.
@@ -127,7 +138,9 @@ describe('subscription caps', () => {
       // One ends; a new one is let in.
       ws[0]!.stop();
       await eventually(() => expect(service.app.onlineCount.openFeeds).toBe(4));
-      await eventually(async () => expect((await sockets[1]!.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 0 }));
+      await eventually(async () =>
+        expect((await sockets[1]!.first(SUBSCRIPTION)).data).toEqual({ onlinePlayerCount: 0 }),
+      );
     } finally {
       for (const feed of sse) feed.stop();
       await Promise.all(sockets.map((socket) => socket.client.dispose()));
@@ -141,7 +154,9 @@ describe('REQUEST_TIMEOUT_MS=1000', () => {
     const outcome = await new Promise<{ status: string; closed: boolean }>((resolve) => {
       let received = '';
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+        socket.write(
+          'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+        );
       });
       socket.on('data', (chunk) => (received += chunk.toString()));
       socket.on('close', () => resolve({ status: received.split('\r\n')[0] ?? '', closed: true }));
@@ -153,7 +168,10 @@ describe('REQUEST_TIMEOUT_MS=1000', () => {
   it('a whole request is served as usual', async () => {
     const response = await fetch(service.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await service.token({ role: 'admin', subject: 'a' })}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await service.token({ role: 'admin', subject: 'a' })}`,
+      },
       body: JSON.stringify({ query: '{ onlinePlayerCount }' }),
     });
     expect(await response.json()).toEqual({ data: { onlinePlayerCount: 0 } });

@@ -15,7 +15,11 @@ const CONSOLE = 'https://console.example';
 async function corsHeaders(url: string, origin: string) {
   const preflight = await fetch(url, {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    },
   });
   const actual = await fetch(url, {
     method: 'POST',
@@ -34,14 +38,21 @@ describe('CORS', () => {
   it('production without CORS_ORIGINS: no origin is allowed', async () => {
     const service = await startTestService({ env: { NODE_ENV: 'production' } });
     try {
-      expect(await corsHeaders(service.url, EVIL)).toEqual({ preflightOrigin: null, origin: null, credentials: null, exposed: null });
+      expect(await corsHeaders(service.url, EVIL)).toEqual({
+        preflightOrigin: null,
+        origin: null,
+        credentials: null,
+        exposed: null,
+      });
     } finally {
       await service.stop();
     }
   });
 
   it('production with CORS_ORIGINS: the listed origins only, x-request-id exposed, never credentials', async () => {
-    const service = await startTestService({ env: { NODE_ENV: 'production', CORS_ORIGINS: `${CONSOLE}, https://other.example` } });
+    const service = await startTestService({
+      env: { NODE_ENV: 'production', CORS_ORIGINS: `${CONSOLE}, https://other.example` },
+    });
     try {
       expect(await corsHeaders(service.url, CONSOLE)).toEqual({
         preflightOrigin: CONSOLE,
@@ -58,15 +69,22 @@ describe('CORS', () => {
   it('development on loopback without a list: any origin, without credentials', async () => {
     const service = await startTestService();
     try {
-      expect(await corsHeaders(service.url, 'http://localhost:5173')).toMatchObject({ origin: 'http://localhost:5173', credentials: null });
+      expect(await corsHeaders(service.url, 'http://localhost:5173')).toMatchObject({
+        origin: 'http://localhost:5173',
+        credentials: null,
+      });
     } finally {
       await service.stop();
     }
   });
 
   it('refuses an origin that is not scheme://host[:port]', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: 'https://a.example/' })).toThrow(/CORS_ORIGINS/);
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: 'https://a.example/' }),
+    ).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: '*' })).toThrow(
+      /CORS_ORIGINS/,
+    );
   });
 });
 
@@ -78,9 +96,12 @@ describe('development mode only on loopback', () => {
 
   it('refuses another interface without production settings, saying what to do', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com']) {
-      expect(() => loadConfig({ HOST: host }), host).toThrow(/HOST=.* would serve other machines in development mode.*NODE_ENV=production/s);
+      expect(() => loadConfig({ HOST: host }), host).toThrow(
+        /HOST=.* would serve other machines in development mode.*NODE_ENV=production/s,
+      );
     }
-    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(loadConfig({ HOST: host }).host).toBe(host);
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1'])
+      expect(loadConfig({ HOST: host }).host).toBe(host);
     expect(loadConfig({ HOST: '0.0.0.0', NODE_ENV: 'production', JWT_SECRET: TEST_JWT_SECRET }).host).toBe('0.0.0.0');
   });
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { Gauge } from 'prom-client';
 import { pino } from 'pino';
+import { Gauge } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { useTestService } from './support/harness.ts';
 import { firstResult } from './support/transports.ts';
@@ -36,7 +36,9 @@ describe('metric labels', () => {
     for (let n = 0; n < 3; n += 1) {
       const name = `Huge${n}${'x'.repeat(300_000)}`;
       await firstResult('http', service.url, null, { query: `query ${name} { onlinePlayerCount }` });
-      await firstResult('http', service.url, await service.token({ role: 'admin', subject: 'a' }), { query: `query ${name} { onlinePlayerCount }` });
+      await firstResult('http', service.url, await service.token({ role: 'admin', subject: 'a' }), {
+        query: `query ${name} { onlinePlayerCount }`,
+      });
     }
     const after = await scrape();
     expect(after.text).not.toContain('Hugex');
@@ -77,7 +79,10 @@ describe('logs', () => {
   it('keep 64 characters of an operation name', async () => {
     lines.length = 0;
     const name = `Long${'y'.repeat(100_000)}`;
-    await firstResult('http', service.url, null, { query: `query ${name} { onlinePlayerCount }`, operationName: name } as never);
+    await firstResult('http', service.url, null, {
+      query: `query ${name} { onlinePlayerCount }`,
+      operationName: name,
+    } as never);
     const requestLine = lines.find((line) => line.includes('"msg":"request"'));
     expect(requestLine).toBeDefined();
     expect(requestLine!.length).toBeLessThan(1000);

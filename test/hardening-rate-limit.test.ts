@@ -11,7 +11,8 @@ import { firstResult } from './support/transports.ts';
 const BUDGET = 600;
 const service = useTestService({ env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: String(BUDGET) } });
 
-const batch = (count: number, playerId = 'p1') => Array.from({ length: count }, () => ({ playerId, eventType: 'DOCK' }));
+const batch = (count: number, playerId = 'p1') =>
+  Array.from({ length: count }, () => ({ playerId, eventType: 'DOCK' }));
 const BATCH = 'mutation($e: [ActivityInput!]!) { trackActivities(events: $e) { event { eventType } } }';
 const TWO_BATCHES =
   'mutation($a: [ActivityInput!]!, $b: [ActivityInput!]!) { a: trackActivities(events: $a) { event { eventType } } b: trackActivities(events: $b) { event { eventType } } }';
@@ -31,7 +32,9 @@ describe(`RATE_LIMIT_MUTATIONS_PER_MINUTE=${BUDGET} counts writes`, () => {
     expect(await service.redis.llen('activity:events:p1')).toBe(500);
     // The refusal cost nothing: 100 more still fit.
     expect((await send(service.url, token, BATCH, { e: batch(100) })).errors).toBeUndefined();
-    expect(errorCodes(await send(service.url, token, 'mutation { trackLogin(playerId: "p1") { playerId } }'))).toEqual(['RATE_LIMITED']);
+    expect(errorCodes(await send(service.url, token, 'mutation { trackLogin(playerId: "p1") { playerId } }'))).toEqual([
+      'RATE_LIMITED',
+    ]);
     expect(before['activity:online_players']).toBeUndefined();
   });
 
@@ -48,7 +51,9 @@ describe(`RATE_LIMIT_MUTATIONS_PER_MINUTE=${BUDGET} counts writes`, () => {
   it('names a single operation larger than the whole budget', async () => {
     const small = await startTestService({ env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100' } });
     try {
-      const refused = await send(small.url, await small.token({ role: 'service', subject: 'big' }), BATCH, { e: batch(101) });
+      const refused = await send(small.url, await small.token({ role: 'service', subject: 'big' }), BATCH, {
+        e: batch(101),
+      });
       expect(errorCodes(refused)).toEqual(['RATE_LIMITED']);
       expect(refused.errors?.[0]?.message).toMatch(/more than the 100 a caller may write in a minute: split it/);
     } finally {
@@ -58,8 +63,11 @@ describe(`RATE_LIMIT_MUTATIONS_PER_MINUTE=${BUDGET} counts writes`, () => {
 
   it('queries cost nothing against it, and the budget comes back the next minute', async () => {
     const token = await service.token({ role: 'service', subject: 'minute' });
-    expect((await send(service.url, token, TWO_BATCHES, { a: batch(BUDGET / 2), b: batch(BUDGET / 2) })).errors).toBeUndefined();
-    for (let n = 0; n < 5; n += 1) expect((await send(service.url, token, '{ onlinePlayerCount }')).errors).toBeUndefined();
+    expect(
+      (await send(service.url, token, TWO_BATCHES, { a: batch(BUDGET / 2), b: batch(BUDGET / 2) })).errors,
+    ).toBeUndefined();
+    for (let n = 0; n < 5; n += 1)
+      expect((await send(service.url, token, '{ onlinePlayerCount }')).errors).toBeUndefined();
     expect(errorCodes(await send(service.url, token, BATCH, { e: batch(1) }))).toEqual(['RATE_LIMITED']);
     service.clock.advance(60_000);
     expect((await send(service.url, token, BATCH, { e: batch(1) })).errors).toBeUndefined();
@@ -69,7 +77,10 @@ describe(`RATE_LIMIT_MUTATIONS_PER_MINUTE=${BUDGET} counts writes`, () => {
 describe('shared by every instance on one Redis', () => {
   let second: TestService;
   beforeAll(async () => {
-    second = await startTestService({ redisServer: service.redisServer, env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: String(BUDGET) } });
+    second = await startTestService({
+      redisServer: service.redisServer,
+      env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: String(BUDGET) },
+    });
   });
   afterAll(async () => {
     await second.stop();

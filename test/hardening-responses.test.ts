@@ -18,7 +18,11 @@ const FULL_DETAILS = { pad: 'x'.repeat(16 * 1024 - 12) };
 async function fill(count: number, details: Record<string, unknown> = FULL_DETAILS) {
   const token = await service.token({ role: 'service', subject: 'filler' });
   for (let done = 0; done < count; done += 50) {
-    const events = Array.from({ length: Math.min(50, count - done) }, () => ({ playerId: VICTIM, eventType: 'DOCK', details }));
+    const events = Array.from({ length: Math.min(50, count - done) }, () => ({
+      playerId: VICTIM,
+      eventType: 'DOCK',
+      details,
+    }));
     const outcome = await firstResult('http', service.url, token, {
       query: 'mutation($e: [ActivityInput!]!) { trackActivities(events: $e) { event { eventType } } }',
       variables: { e: events },
@@ -31,7 +35,10 @@ const aliases = (count: number, field: string) => Array.from({ length: count }, 
 
 describe.each(TRANSPORTS)('cost over %s', (transport) => {
   const asVictim = async (query: string, variables?: Record<string, unknown>) =>
-    firstResult(transport, service.url, await service.token({ role: 'player', playerId: VICTIM }), { query, ...(variables ? { variables } : {}) });
+    firstResult(transport, service.url, await service.token({ role: 'player', playerId: VICTIM }), {
+      query,
+      ...(variables ? { variables } : {}),
+    });
 
   it('refuses 30 aliases of recentEvents(limit: 500) { details } before reading anything', async () => {
     const outcome = await asVictim(`{ ${aliases(30, `recentEvents(playerId: "${VICTIM}", limit: 500) { details }`)} }`);
@@ -82,7 +89,9 @@ describe('one operation cannot read or send without bound', () => {
         variables: { e: events },
       });
       for (const transport of TRANSPORTS) {
-        const query = (limit: number) => ({ query: `{ recentEvents(playerId: "${VICTIM}", limit: ${limit}) { details } }` });
+        const query = (limit: number) => ({
+          query: `{ recentEvents(playerId: "${VICTIM}", limit: ${limit}) { details } }`,
+        });
         const over = await firstResult(transport, small.url, token, query(10));
         expect(errorCodes(over), transport).toEqual(['RESPONSE_TOO_LARGE']);
         expect(over.data ?? null, transport).toBeNull();
@@ -99,7 +108,8 @@ describe('one operation cannot read or send without bound', () => {
 describe('onlinePlayerIds is paged', () => {
   const page = async (first?: number, after?: string | null) => {
     const outcome = await firstResult('http', service.url, await service.token({ role: 'admin', subject: 'console' }), {
-      query: 'query($first: Int, $after: String) { onlinePlayerIds(first: $first, after: $after) { playerIds nextCursor } }',
+      query:
+        'query($first: Int, $after: String) { onlinePlayerIds(first: $first, after: $after) { playerIds nextCursor } }',
       variables: { ...(first === undefined ? {} : { first }), ...(after ? { after } : {}) },
     });
     return outcome;
@@ -112,7 +122,9 @@ describe('onlinePlayerIds is paged', () => {
     do {
       const outcome = await page(first, cursor);
       expect(outcome.errors).toBeUndefined();
-      const { playerIds, nextCursor } = (outcome.data as { onlinePlayerIds: { playerIds: string[]; nextCursor: string | null } }).onlinePlayerIds;
+      const { playerIds, nextCursor } = (
+        outcome.data as { onlinePlayerIds: { playerIds: string[]; nextCursor: string | null } }
+      ).onlinePlayerIds;
       expect(playerIds.length).toBeLessThanOrEqual(first);
       seen.push(...playerIds);
       cursor = nextCursor;
@@ -139,8 +151,15 @@ describe('onlinePlayerIds is paged', () => {
   it('defaults to pages of 500 and refuses first outside 1..1000 and a cursor it did not make', async () => {
     await service.redis.sadd('activity:online_players', ...Array.from({ length: 700 }, (_, n) => `d-${n}`));
     const first = await page();
-    expect((first.data as { onlinePlayerIds: { playerIds: string[] } }).onlinePlayerIds.playerIds.length).toBeLessThanOrEqual(500);
-    for (const [size, cursor] of [[0, null], [1001, null], [10, 'bm90IGEgY3Vyc29y'], [10, '!!!']] as const) {
+    expect(
+      (first.data as { onlinePlayerIds: { playerIds: string[] } }).onlinePlayerIds.playerIds.length,
+    ).toBeLessThanOrEqual(500);
+    for (const [size, cursor] of [
+      [0, null],
+      [1001, null],
+      [10, 'bm90IGEgY3Vyc29y'],
+      [10, '!!!'],
+    ] as const) {
       expect(errorCodes(await page(size, cursor))).toEqual(['BAD_USER_INPUT']);
     }
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_LIMITS } from '../src/protections.ts';
-import { errorCodes, useTestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
+import { errorCodes, useTestService } from './support/harness.ts';
 import { TrackLogin } from './support/operations.ts';
 import { dumpRedis } from './support/redis-dump.ts';
-import { firstResult, openSocket, TRANSPORTS, type Outcome } from './support/transports.ts';
+import { firstResult, type Outcome, openSocket, TRANSPORTS } from './support/transports.ts';
 
 /**
  * Issue 9.3: one set of protections for HTTP, SSE and graphql-ws, in
@@ -23,7 +23,10 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
   it('refuses introspection, with a token or without', async () => {
     for (const token of [null, await serviceToken()]) {
-      for (const query of ['{ __schema { types { name } } }', '{ __type(name: "ActivityEventType") { enumValues { name } } }']) {
+      for (const query of [
+        '{ __schema { types { name } } }',
+        '{ __type(name: "ActivityEventType") { enumValues { name } } }',
+      ]) {
         const outcome = await send(token, query);
         expect(outcome.data ?? null).toBeNull();
         expect(messages(outcome)).toMatch(/introspection has been disabled/);
@@ -39,8 +42,14 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
       ['{ onlinePlayerCont }'],
       ['{ recentEvents(playerId: "p", limt: 5) { eventType } }'],
       ['mutation { trackActivity(playerId: "p", eventType: TRADE_BUYY) { event { eventType } } }'],
-      ['mutation($t: ActivityEventType!) { trackActivity(playerId: "p", eventType: $t) { event { eventType } } }', { t: 'TRADE_BUYY' }],
-      ['mutation($e: [ActivityInput!]!) { trackActivities(events: $e) { event { eventType } } }', { e: [{ playerid: 'p', eventType: 'DOCK' }] }],
+      [
+        'mutation($t: ActivityEventType!) { trackActivity(playerId: "p", eventType: $t) { event { eventType } } }',
+        { t: 'TRADE_BUYY' },
+      ],
+      [
+        'mutation($e: [ActivityInput!]!) { trackActivities(events: $e) { event { eventType } } }',
+        { e: [{ playerid: 'p', eventType: 'DOCK' }] },
+      ],
       ['mutation { trackActivities(events: [{ playerid: "p", eventType: DOCK }]) { event { eventType } } }'],
       ['query($p: IDD!) { playerSession(playerId: $p) { playerId } }', { p: 'p' }],
     ];
@@ -55,10 +64,16 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 
   it('applies the document limits (aliases, depth, tokens) before anything runs', async () => {
     const token = await serviceToken();
-    const logins = Array.from({ length: DOCUMENT_LIMITS.maxAliases + 1 }, (_, n) => `a${n}: trackLogin(playerId: "p${n}") { playerId }`);
+    const logins = Array.from(
+      { length: DOCUMENT_LIMITS.maxAliases + 1 },
+      (_, n) => `a${n}: trackLogin(playerId: "p${n}") { playerId }`,
+    );
     const tooManyAliases = await send(token, `mutation { ${logins.join(' ')} }`);
     expect(messages(tooManyAliases)).toMatch(/Aliases limit of 30 exceeded/);
-    const deep = await send(token, `{ __type(name: "Query") { ${'fields { type { '.repeat(6)} name ${'} } '.repeat(6)} } }`);
+    const deep = await send(
+      token,
+      `{ __type(name: "Query") { ${'fields { type { '.repeat(6)} name ${'} } '.repeat(6)} } }`,
+    );
     expect(messages(deep)).toMatch(/depth limit of 10 exceeded|introspection/);
     const tokens = await send(token, `{ ${'__typename '.repeat(DOCUMENT_LIMITS.maxTokens + 1)} }`);
     expect(messages(tokens)).toMatch(/Token limit of 5000 exceeded/);
@@ -83,8 +98,11 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
   it('masks an unexpected error (a Redis WRONGTYPE) completely', async () => {
     await service.redis.lpush('activity:session:masked', 'not a session');
     const outcome = await send(await serviceToken(), '{ playerSession(playerId: "masked") { playerId } }');
-    expect(outcome.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    expect(JSON.stringify(outcome)).not.toMatch(/WRONGTYPE|ReplyError|script|\.lua|    at /i);
+    expect(outcome.errors?.[0]).toMatchObject({
+      message: 'Unexpected error.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(JSON.stringify(outcome)).not.toMatch(/WRONGTYPE|ReplyError|script|\.lua| {4}at /i);
   });
 });
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth.ts';
 import { loadConfig } from '../src/config.ts';
 import { freePort, LocalRedisServer, resolveRedis } from '../src/redis-server.ts';
-import { TEST_JWT_SECRET } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
+import { TEST_JWT_SECRET } from './support/harness.ts';
 import { startMain } from './support/main-process.ts';
 
 /** `npm start` as a user runs it: the real entry point in a child process. */
@@ -16,12 +16,13 @@ afterAll(async () => {
   await redisServer?.stop();
 });
 
-
 describe('the entry point', () => {
   it('serves GraphQL on PORT and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const main = startMain({ PORT: String(port), REDIS_URL: redisServer.url, JWT_SECRET: TEST_JWT_SECRET });
-    await eventually(() => expect(main.output()).toContain(`listening on http://127.0.0.1:${port}/graphql`), { timeoutMs: 10_000 });
+    await eventually(() => expect(main.output()).toContain(`listening on http://127.0.0.1:${port}/graphql`), {
+      timeoutMs: 10_000,
+    });
 
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
@@ -75,9 +76,9 @@ describe('the Redis fallback of npm start', () => {
   });
 
   it('gives a clear error naming REDIS_URL when no redis-server can be started', async () => {
-    await expect(
-      resolveRedis(await unsetConfig(), { warn: () => {}, binary: 'no-such-redis-server' }),
-    ).rejects.toThrow(/Set REDIS_URL to a reachable Redis/);
+    await expect(resolveRedis(await unsetConfig(), { warn: () => {}, binary: 'no-such-redis-server' })).rejects.toThrow(
+      /Set REDIS_URL to a reachable Redis/,
+    );
   });
 
   it('leaves an explicit REDIS_URL alone', async () => {

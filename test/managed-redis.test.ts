@@ -29,10 +29,51 @@ beforeAll(async () => {
   tls = { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'redis.pem'), keyFile: join(dir, 'redis.key') };
   const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
   // A throwaway CA, and a certificate for 127.0.0.1 signed by it.
-  await openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test-ca', '-keyout', 'ca.key', '-out', 'ca.pem');
-  await openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'redis.key', '-out', 'redis.csr');
+  await openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=test-ca',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  );
+  await openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    'redis.key',
+    '-out',
+    'redis.csr',
+  );
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  await openssl('x509', '-req', '-in', 'redis.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'san.ext', '-out', 'redis.pem');
+  await openssl(
+    'x509',
+    '-req',
+    '-in',
+    'redis.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    'san.ext',
+    '-out',
+    'redis.pem',
+  );
   server = await LocalRedisServer.start(
     'redis-server',
     ['--user', 'default', 'off', '--user', USER, 'on', `>${PASSWORD}`, '~*', '&*', '+@all'],
@@ -82,7 +123,9 @@ describe('a TLS Redis with an ACL user (rediss://user:password@host)', () => {
 
   it('refuses a server certificate from an unknown CA, naming the Redis', async () => {
     await expect(tryService({ REDIS_URL: tlsUrl() })).rejects.toThrow(
-      new RegExp(`Cannot reach Redis at rediss://${USER}:\\*\\*\\*@127\\.0\\.0\\.1:${server.port} \\(TLS\\) \\(set REDIS_URL\\).*certificate`),
+      new RegExp(
+        `Cannot reach Redis at rediss://${USER}:\\*\\*\\*@127\\.0\\.0\\.1:${server.port} \\(TLS\\) \\(set REDIS_URL\\).*certificate`,
+      ),
     );
   });
 
@@ -95,9 +138,9 @@ describe('a TLS Redis with an ACL user (rediss://user:password@host)', () => {
 
 describe('REDIS_WAIT_REPLICAS', () => {
   it('needs a WAIT timeout below the command timeout, or the command would time out first', () => {
-    expect(() => loadConfig({ REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '1000', REDIS_COMMAND_TIMEOUT_MS: '1000' })).toThrow(
-      /REDIS_WAIT_TIMEOUT_MS: must be below REDIS_COMMAND_TIMEOUT_MS/,
-    );
+    expect(() =>
+      loadConfig({ REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '1000', REDIS_COMMAND_TIMEOUT_MS: '1000' }),
+    ).toThrow(/REDIS_WAIT_TIMEOUT_MS: must be below REDIS_COMMAND_TIMEOUT_MS/);
     expect(loadConfig({ REDIS_WAIT_REPLICAS: '1' }).redis).toMatchObject({ waitReplicas: 1, waitTimeoutMs: 500 });
     expect(loadConfig({}).redis.waitReplicas).toBe(0);
   });

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
+import { eventually } from './support/eventually.ts';
 import { TEST_JWT_SECRET } from './support/harness.ts';
 import { startMain } from './support/main-process.ts';
-import { eventually } from './support/eventually.ts';
 
 /** Three API processes behind an imaginary load balancer, on one Redis. */
 
@@ -22,14 +22,23 @@ interface Instance {
 async function startInstance(redisUrl: string): Promise<Instance> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
-  const main = startMain({ NODE_ENV: 'production', PORT: String(port), REDIS_URL: redisUrl, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' });
+  const main = startMain({
+    NODE_ENV: 'production',
+    PORT: String(port),
+    REDIS_URL: redisUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'warn',
+  });
   const stop = async () => {
     if (main.child.exitCode === null && main.child.signalCode === null) main.child.kill('SIGTERM');
     await main.exited;
   };
   try {
     // LOG_LEVEL=warn hides the "listening" line: it is up once /health answers.
-    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200), { timeoutMs: 45_000, intervalMs: 100 });
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200), {
+      timeoutMs: 45_000,
+      intervalMs: 100,
+    });
   } catch (error) {
     await stop();
     throw new Error(`an API instance did not start: ${(error as Error).message}\n${main.output()}`);
@@ -40,9 +49,7 @@ async function startInstance(redisUrl: string): Promise<Instance> {
 beforeAll(async () => {
   redisServer = await LocalRedisServer.start();
   redis = new Redis(redisServer.url);
-  instances = await Promise.all(
-    [0, 1, 2].map(() => startInstance(redisServer.url)),
-  );
+  instances = await Promise.all([0, 1, 2].map(() => startInstance(redisServer.url)));
   authorization = `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'service', subject: 'game-server' })}`;
 }, 60_000);
 afterAll(async () => {
@@ -64,13 +71,17 @@ async function graphql(instance: Instance, query: string, variables: Record<stri
 
 const LOGIN = 'mutation($p: ID!) { trackLogin(playerId: $p) { playerId } }';
 const LOGOUT = 'mutation($p: ID!) { trackLogout(playerId: $p) { playerId } }';
-const ACT = 'mutation($p: ID!) { trackActivity(playerId: $p, eventType: TRADE_SELL, details: { total_value: 1.5 }) { event { eventType } } }';
+const ACT =
+  'mutation($p: ID!) { trackActivity(playerId: $p, eventType: TRADE_SELL, details: { total_value: 1.5 }) { event { eventType } } }';
 
 describe('three API instances on one Redis', () => {
   it('keep concurrent activities of one player spread over all three exact', async () => {
     await graphql(instances[0]!, LOGIN, { p: 'shared' });
     await Promise.all(Array.from({ length: 300 }, (_, n) => graphql(instances[n % 3]!, ACT, { p: 'shared' })));
-    const data = await graphql(instances[2]!, '{ playerSession(playerId: "shared") { actionsCount tradesCount tradeVolume } }');
+    const data = await graphql(
+      instances[2]!,
+      '{ playerSession(playerId: "shared") { actionsCount tradesCount tradeVolume } }',
+    );
     expect(data['playerSession']).toEqual({ actionsCount: 300, tradesCount: 300, tradeVolume: 450 });
   });
 

@@ -20,7 +20,10 @@ const nestedJson = (depth: number) => `${'{"a":'.repeat(depth - 1)}{"b":1}${'}'.
 async function trackWithDetailsJson(detailsJson: string) {
   const response = await service.app.yoga.fetch('http://yoga/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await service.token({ role: 'service' })}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await service.token({ role: 'service' })}`,
+    },
     body: `{"query":"mutation T($d: JSONObject) { trackActivity(playerId: \\"p-1\\", eventType: DOCK, details: $d) { event { eventType } } }","variables":{"d":${detailsJson}}}`,
   });
   return (await response.json()) as { errors?: { message: string; extensions: { code: string } }[]; data: unknown };

@@ -4,8 +4,8 @@ import { createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { OnlineCountChangesSubscription } from './gql/graphql.ts';
-import { startTestService, type TestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
+import { startTestService, type TestService } from './support/harness.ts';
 import { OnlineCountChanges, TrackLogin, TrackLogout } from './support/operations.ts';
 
 const ONLINE_SET = 'activity:online_players';
@@ -116,7 +116,9 @@ function openWsFeed(): CountFeed {
 
 /** `PUBSUB NUMSUB` of the count channel: how many Redis connections listen to it. */
 async function subscriberCount(): Promise<number> {
-  const reply = (await service.redis.pubsub('NUMSUB', COUNT_CHANNEL)) as unknown as [string, number] | Record<string, number>;
+  const reply = (await service.redis.pubsub('NUMSUB', COUNT_CHANNEL)) as unknown as
+    | [string, number]
+    | Record<string, number>;
   return Number(Array.isArray(reply) ? reply[1] : reply[COUNT_CHANNEL]);
 }
 
@@ -190,7 +192,12 @@ describe('a burst of logins and logouts', () => {
     const arrivals = ids('burst', 100);
     await login(...before);
 
-    const feeds = [...(await Promise.all([openSseFeed(), openSseFeed(), openSseFeed()])), openWsFeed(), openWsFeed(), openWsFeed()];
+    const feeds = [
+      ...(await Promise.all([openSseFeed(), openSseFeed(), openSseFeed()])),
+      openWsFeed(),
+      openWsFeed(),
+      openWsFeed(),
+    ];
     await expectValues(feeds, [80]);
 
     await login(...arrivals);
@@ -220,7 +227,12 @@ describe('clean-up', () => {
     expect(await subscriberCount()).toBe(1);
     expect(service.app.onlineCount.openFeeds).toBe(0);
 
-    const feeds = [...(await Promise.all([openSseFeed(), openSseFeed(), openSseFeed()])), openWsFeed(), openWsFeed(), openWsFeed()];
+    const feeds = [
+      ...(await Promise.all([openSseFeed(), openSseFeed(), openSseFeed()])),
+      openWsFeed(),
+      openWsFeed(),
+      openWsFeed(),
+    ];
     await expectValues(feeds, [0]);
     expect(await subscriberCount()).toBe(1); // one Redis subscription per API instance, shared
     expect(service.app.onlineCount.openFeeds).toBe(6);
@@ -247,7 +259,10 @@ describe('clean-up', () => {
       await feed.close();
     }
     // And 10 more at once, all leaving together.
-    const crowd = [...(await Promise.all(Array.from({ length: 5 }, openSseFeed))), ...Array.from({ length: 5 }, openWsFeed)];
+    const crowd = [
+      ...(await Promise.all(Array.from({ length: 5 }, openSseFeed))),
+      ...Array.from({ length: 5 }, openWsFeed),
+    ];
     await Promise.all(crowd.map((feed) => feed.close()));
 
     await waitUntil(async () => {

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { createClient } from 'graphql-ws';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { mintToken } from '../src/auth.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
-import { startTestService, TEST_JWT_SECRET, type TestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
+import { startTestService, TEST_JWT_SECRET, type TestService } from './support/harness.ts';
 import { startMain } from './support/main-process.ts';
 import { TrackActivity, TrackLogin } from './support/operations.ts';
 
@@ -42,7 +42,10 @@ describe('health and readiness', () => {
 
     await service.redisServer.kill();
     try {
-      await eventually(async () => expect(await getJson('/ready')).toMatchObject({ status: 503, body: { status: 'unavailable' } }), { timeoutMs: 5_000 });
+      await eventually(
+        async () => expect(await getJson('/ready')).toMatchObject({ status: 503, body: { status: 'unavailable' } }),
+        { timeoutMs: 5_000 },
+      );
       expect(await getJson('/health')).toMatchObject({ status: 200 });
     } finally {
       await service.redisServer.restart();
@@ -56,7 +59,9 @@ describe('metrics', () => {
     await service.redisServer.kill();
     expect((await service.run(TrackLogin, { playerId: 'm-0' })).errors).toBeDefined();
     await service.redisServer.restart();
-    await eventually(async () => expect((await service.run(TrackLogin, { playerId: 'm-0' })).errors).toBeUndefined(), { timeoutMs: 5_000 });
+    await eventually(async () => expect((await service.run(TrackLogin, { playerId: 'm-0' })).errors).toBeUndefined(), {
+      timeoutMs: 5_000,
+    });
     await service.reset();
     // One session left idle past the timeout and one ghost member, for the reaper to count.
     await service.run(TrackLogin, { playerId: 'm-idle' });
@@ -139,15 +144,25 @@ describe('graceful shutdown of the process', () => {
     });
     const sseText = sse.text();
     // …a WebSocket subscriber…
-    const ws = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization } });
-    const wsClosed = new Promise<number>((resolve) => ws.on('closed', (event) => resolve((event as { code: number }).code)));
+    const ws = createClient({
+      url: url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization },
+    });
+    const wsClosed = new Promise<number>((resolve) =>
+      ws.on('closed', (event) => resolve((event as { code: number }).code)),
+    );
     const wsValues: unknown[] = [];
     const wsDone = new Promise<void>((resolve, reject) =>
-      ws.subscribe({ query: 'subscription { onlinePlayerCount }' }, {
-        next: (value) => wsValues.push(value),
-        error: reject,
-        complete: resolve,
-      }),
+      ws.subscribe(
+        { query: 'subscription { onlinePlayerCount }' },
+        {
+          next: (value) => wsValues.push(value),
+          error: reject,
+          complete: resolve,
+        },
+      ),
     );
     await eventually(() => expect(wsValues.length).toBeGreaterThan(0), { timeoutMs: 5_000 });
     // …and a request held in flight by a paused Redis.
@@ -155,11 +170,16 @@ describe('graceful shutdown of the process', () => {
     await pauser.call('CLIENT', 'PAUSE', '1500', 'WRITE');
     const inFlight = fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'service' })}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await mintToken(TEST_JWT_SECRET, { role: 'service' })}`,
+      },
       body: JSON.stringify({ query: 'mutation { trackLogin(playerId: "late") { playerId } }' }),
     });
     // The mutation has reached Redis and waits there (a paused client shows as blocked).
-    await eventually(async () => expect(String(await pauser.info('clients'))).toMatch(/blocked_clients:[1-9]/), { timeoutMs: 5_000 });
+    await eventually(async () => expect(String(await pauser.info('clients'))).toMatch(/blocked_clients:[1-9]/), {
+      timeoutMs: 5_000,
+    });
 
     const signalled = performance.now();
     child.kill('SIGTERM');

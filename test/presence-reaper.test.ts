@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorCodes, startTestService, useTestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
+import { errorCodes, startTestService, useTestService } from './support/harness.ts';
 import {
   DailyStats,
   PlayerSession,
@@ -40,7 +40,9 @@ describe('trackHeartbeat', () => {
     // An activity after the heartbeat keeps it.
     await service.run(TrackActivity, { playerId: 'p-1', eventType: 'WARP' });
     expect((await service.run(PlayerSession, { playerId: 'p-1' })).data?.playerSession?.actionsCount).toBe(2);
-    expect(JSON.parse((await service.redis.get('activity:session:p-1')) ?? '').last_seen_at).toBe('2026-11-23T22:05:00');
+    expect(JSON.parse((await service.redis.get('activity:session:p-1')) ?? '').last_seen_at).toBe(
+      '2026-11-23T22:05:00',
+    );
   });
 
   it('returns null and writes nothing without an open session', async () => {
@@ -59,7 +61,9 @@ describe('trackHeartbeat', () => {
     const as = async (role: 'player' | 'admin', playerId?: string) =>
       service.as(await service.token({ role, ...(playerId ? { playerId } : {}) }));
     expect((await (await as('player', 'p-1')).run(TrackHeartbeat, { playerId: 'p-1' })).errors).toBeUndefined();
-    expect(errorCodes(await (await as('player', 'p-2')).run(TrackHeartbeat, { playerId: 'p-1' }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await (await as('player', 'p-2')).run(TrackHeartbeat, { playerId: 'p-1' }))).toEqual([
+      'FORBIDDEN',
+    ]);
     expect(errorCodes(await (await as('admin')).run(TrackHeartbeat, { playerId: 'p-1' }))).toEqual(['FORBIDDEN']);
   });
 });
@@ -144,7 +148,9 @@ describe('the idle reaper', () => {
     }
     service.clock.set('2026-11-23T22:45:00.000Z');
     // A third stays active, a third sends heartbeats, a third goes quiet; plus 300 ghosts.
-    await Promise.all(ids.filter((_, n) => n % 3 === 0).map((playerId) => service.app.store.trackActivity(playerId, 'warp')));
+    await Promise.all(
+      ids.filter((_, n) => n % 3 === 0).map((playerId) => service.app.store.trackActivity(playerId, 'warp')),
+    );
     await Promise.all(ids.filter((_, n) => n % 3 === 1).map((playerId) => service.app.store.trackHeartbeat(playerId)));
     await service.redis.sadd('activity:online_players', ...Array.from({ length: 300 }, (_, n) => `ghost-${n}`));
     service.clock.set('2026-11-23T23:00:00.000Z');
@@ -167,7 +173,10 @@ describe('the idle reaper', () => {
     } finally {
       await service.redisServer.restart();
     }
-    await eventually(async () => expect(await service.app.reaper.runOnce()).toEqual({ reaped: 0, ghosts: 0, failed: 0 }), { timeoutMs: 5_000 });
+    await eventually(
+      async () => expect(await service.app.reaper.runOnce()).toEqual({ reaped: 0, ghosts: 0, failed: 0 }),
+      { timeoutMs: 5_000 },
+    );
   });
 });
 

@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { parse, type ExecutionResult } from 'graphql';
+import { type ExecutionResult, parse } from 'graphql';
 import { isAsyncIterable } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { errorCodes, useTestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
-import { dumpRedis, type StoredKey } from './support/redis-dump.ts';
+import { errorCodes, useTestService } from './support/harness.ts';
 import {
   DailyStats,
   OnlineCountChanges,
@@ -20,6 +19,7 @@ import {
   TrackLogin,
   TrackLogout,
 } from './support/operations.ts';
+import { dumpRedis, type StoredKey } from './support/redis-dump.ts';
 
 /**
  * Redis faults: killed, restarted, paused. The contract: fast
@@ -139,7 +139,6 @@ async function waitUntilAppNoticesOutage(): Promise<void> {
   );
 }
 
-
 /** Waits until both of the app's connections are in their reconnect loop (the outage noticed, retries scheduled). */
 async function waitUntilAppReconnects(): Promise<void> {
   const retrying = (status: string) => status === 'reconnecting' || status === 'connecting';
@@ -215,7 +214,11 @@ describe('Redis killed', () => {
       eventType: 'TRADE_BUY',
       details: { total_value: 250.5 },
     });
-    expect(expectOk(trade).trackActivity.session).toMatchObject({ actionsCount: 1, tradesCount: 1, tradeVolume: 250.5 });
+    expect(expectOk(trade).trackActivity.session).toMatchObject({
+      actionsCount: 1,
+      tradesCount: 1,
+      tradeVolume: 250.5,
+    });
     const move = await service.run(TrackActivity, {
       playerId: 'p-2',
       eventType: 'SECTOR_MOVE',
@@ -239,7 +242,10 @@ describe('Redis killed', () => {
     });
     const events = expectOk(await service.run(RecentEvents, { playerId: 'p-2' })).recentEvents;
     expect(events.map((event) => event.eventType)).toEqual(['LOGOUT', 'SECTOR_MOVE', 'TRADE_BUY', 'LOGIN']);
-    expect(expectOk(await service.run(OnlinePlayers))).toEqual({ onlinePlayerCount: 0, onlinePlayerIds: { playerIds: [], nextCursor: null } });
+    expect(expectOk(await service.run(OnlinePlayers))).toEqual({
+      onlinePlayerCount: 0,
+      onlinePlayerIds: { playerIds: [], nextCursor: null },
+    });
   });
 });
 
@@ -277,7 +283,9 @@ describe('Redis paused (too slow to answer)', () => {
     expect([0, 1]).toContain(lateActions);
     expect(lateEvents).toBe(lateActions);
     expect(sessionAfter.combat_events - sessionBefore.combat_events).toBe(lateActions);
-    console.info(`CLIENT PAUSE: the timed-out trackActivity was ${lateActions ? 'applied after the pause' : 'not applied'}`);
+    console.info(
+      `CLIENT PAUSE: the timed-out trackActivity was ${lateActions ? 'applied after the pause' : 'not applied'}`,
+    );
   });
 
   it('does not pile up: a crowd of calls while Redis sleeps all fail at the timeout, then it serves', async () => {
@@ -314,7 +322,9 @@ describe('nothing half-written', () => {
     await service.redisServer.restart(['--dir', dataDir]);
     await waitUntilServing();
     expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
-    expectOk(await service.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_SELL', details: { total_value: 9.5 } }));
+    expectOk(
+      await service.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_SELL', details: { total_value: 9.5 } }),
+    );
     expectOk(await service.run(TrackLogin, { playerId: 'p-2' }));
     await service.redis.save();
     const before = await dump();
@@ -351,4 +361,3 @@ describe('nothing half-written', () => {
     }
   });
 });
-

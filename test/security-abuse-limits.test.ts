@@ -3,20 +3,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DOCUMENT_LIMITS } from '../src/protections.ts';
 import { errorCodes, type TestService, useTestService } from './support/harness.ts';
 import { RecentEvents, TrackActivity } from './support/operations.ts';
-import { aliases, bearer, bigDetails, expectOk, nested, NOW, OTHER, OWN, securityKit } from './support/security.ts';
+import { aliases, bearer, bigDetails, expectOk, NOW, nested, OTHER, OWN, securityKit } from './support/security.ts';
 
 /** Issue 3: abuse limits — document limits on HTTP and graphql-ws, and the per-caller mutation rate limit. */
 
 const service = useTestService({}, NOW);
 const { dump, post, serviceToken, playerToken, startVariant, overWs } = securityKit(service);
 
-
 describe('document limits refuse a document before it runs', () => {
   const PARSE = 'GRAPHQL_PARSE_FAILED';
   const VALIDATION = 'GRAPHQL_VALIDATION_FAILED';
   const logins = (count: number) => `mutation { ${aliases(count, `trackLogin(playerId: "${OWN}") { playerId }`)} }`;
   /** A valid query 10 deep with `leaves` leaf fields at the bottom: each costs 1.5^9 ≈ 38 (graphql-armor's cost). */
-  const costly = (leaves: number) => nested(DOCUMENT_LIMITS.maxDepth).replace('{ name }', `{ ${'name '.repeat(leaves)}}`);
+  const costly = (leaves: number) =>
+    nested(DOCUMENT_LIMITS.maxDepth).replace('{ name }', `{ ${'name '.repeat(leaves)}}`);
 
   interface LimitCase {
     name: string;
@@ -26,12 +26,42 @@ describe('document limits refuse a document before it runs', () => {
     code: typeof PARSE | typeof VALIDATION;
   }
   const REFUSED: LimitCase[] = [
-    { name: '2,000 aliased trackLogin calls', query: logins(2000), message: /Token limit of 5000 exceeded/, code: PARSE },
-    { name: `${DOCUMENT_LIMITS.maxAliases + 1} aliased trackLogin calls`, query: logins(DOCUMENT_LIMITS.maxAliases + 1), message: /Aliases limit of 30 exceeded/, code: VALIDATION },
-    { name: 'a trackActivity of over 5,000 tokens', query: bigDetails(1700), message: /Token limit of 5000 exceeded/, code: PARSE },
-    { name: `a query nested ${DOCUMENT_LIMITS.maxDepth + 1} deep`, query: nested(DOCUMENT_LIMITS.maxDepth + 1), message: /depth limit of 10 exceeded/, code: VALIDATION },
-    { name: 'a query nested 30 deep', query: nested(30), message: /(depth|Cost) limit of \d+ exceeded/, code: VALIDATION }, // cost trips first
-    { name: 'a query costing over 5,000', query: costly(150), message: /Cost limit of 5000 exceeded/, code: VALIDATION },
+    {
+      name: '2,000 aliased trackLogin calls',
+      query: logins(2000),
+      message: /Token limit of 5000 exceeded/,
+      code: PARSE,
+    },
+    {
+      name: `${DOCUMENT_LIMITS.maxAliases + 1} aliased trackLogin calls`,
+      query: logins(DOCUMENT_LIMITS.maxAliases + 1),
+      message: /Aliases limit of 30 exceeded/,
+      code: VALIDATION,
+    },
+    {
+      name: 'a trackActivity of over 5,000 tokens',
+      query: bigDetails(1700),
+      message: /Token limit of 5000 exceeded/,
+      code: PARSE,
+    },
+    {
+      name: `a query nested ${DOCUMENT_LIMITS.maxDepth + 1} deep`,
+      query: nested(DOCUMENT_LIMITS.maxDepth + 1),
+      message: /depth limit of 10 exceeded/,
+      code: VALIDATION,
+    },
+    {
+      name: 'a query nested 30 deep',
+      query: nested(30),
+      message: /(depth|Cost) limit of \d+ exceeded/,
+      code: VALIDATION,
+    }, // cost trips first
+    {
+      name: 'a query costing over 5,000',
+      query: costly(150),
+      message: /Cost limit of 5000 exceeded/,
+      code: VALIDATION,
+    },
   ];
   const WITHIN: [string, string][] = [
     [`${DOCUMENT_LIMITS.maxAliases} aliases`, `{ ${aliases(DOCUMENT_LIMITS.maxAliases, 'onlinePlayerCount')} }`],
@@ -57,11 +87,14 @@ describe('document limits refuse a document before it runs', () => {
 
     // graphql-armor's rules would throw out of validate() by default; the
     // service has them report ordinary validation errors instead.
-    it.each(REFUSED.filter(({ code }) => code === VALIDATION))('$name: the error carries $code', async ({ query, code }) => {
-      const { body } = await post({ query }, bearer(await serviceToken()));
-      expect(body.errors?.length).toBeGreaterThan(0);
-      expect(errorCodes(body)).toEqual(body.errors?.map(() => code));
-    });
+    it.each(REFUSED.filter(({ code }) => code === VALIDATION))(
+      '$name: the error carries $code',
+      async ({ query, code }) => {
+        const { body } = await post({ query }, bearer(await serviceToken()));
+        expect(body.errors?.length).toBeGreaterThan(0);
+        expect(errorCodes(body)).toEqual(body.errors?.map(() => code));
+      },
+    );
 
     it.each(WITHIN)('%s: within the limits', async (_name, query) => {
       const { body } = await post({ query }, bearer(await serviceToken()));
@@ -76,18 +109,24 @@ describe('document limits refuse a document before it runs', () => {
       expect(await dump()).toEqual({});
     });
 
-    it.each(REFUSED.filter(({ code }) => code === PARSE))('$name: answered with the error, connection kept', async ({ query, message }) => {
-      const outcome = await overWs(await serviceToken(), { query });
-      expect(outcome.closeCode).toBeUndefined();
-      expect(outcome.errors?.map((error) => (error as { message: string }).message).join('\n')).toMatch(message);
-    });
+    it.each(REFUSED.filter(({ code }) => code === PARSE))(
+      '$name: answered with the error, connection kept',
+      async ({ query, message }) => {
+        const outcome = await overWs(await serviceToken(), { query });
+        expect(outcome.closeCode).toBeUndefined();
+        expect(outcome.errors?.map((error) => (error as { message: string }).message).join('\n')).toMatch(message);
+      },
+    );
 
     // Over graphql-ws the same refusal answers the operation and keeps the socket.
-    it.each(REFUSED.filter(({ code }) => code === VALIDATION))('$name: answered with the error, connection kept', async ({ query, message }) => {
-      const outcome = await overWs(await serviceToken(), { query });
-      expect(outcome.closeCode).toBeUndefined();
-      expect(outcome.errors?.map((error) => (error as { message: string }).message).join('\n')).toMatch(message);
-    });
+    it.each(REFUSED.filter(({ code }) => code === VALIDATION))(
+      '$name: answered with the error, connection kept',
+      async ({ query, message }) => {
+        const outcome = await overWs(await serviceToken(), { query });
+        expect(outcome.closeCode).toBeUndefined();
+        expect(outcome.errors?.map((error) => (error as { message: string }).message).join('\n')).toMatch(message);
+      },
+    );
 
     it.each(WITHIN)('%s: within the limits', async (_name, query) => {
       const outcome = await overWs(await serviceToken(), { query });

@@ -1,10 +1,10 @@
 import type { ExecutionResult } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mintToken } from '../src/auth.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
-import { errorCodes, TEST_JWT_SECRET, useTestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
+import { errorCodes, TEST_JWT_SECRET, useTestService } from './support/harness.ts';
 import { startMain } from './support/main-process.ts';
 import { ANOTHER_SECRET, bearer, gql, NO_VARIABLES, NOW, OWN, securityKit } from './support/security.ts';
 
@@ -12,7 +12,6 @@ import { ANOTHER_SECRET, bearer, gql, NO_VARIABLES, NOW, OWN, securityKit } from
 
 const service = useTestService({}, NOW);
 const { post, adminToken, serviceToken, startVariant, firstOverSse, firstOverWs, overWs } = securityKit(service);
-
 
 describe('secure by default', () => {
   let redisServer: LocalRedisServer;
@@ -36,13 +35,19 @@ describe('secure by default', () => {
     const port = await freePort();
     const main = startMain({ PORT: String(port), REDIS_URL: redisServer.url });
     try {
-      await eventually(() => expect(main.output()).toContain(`listening on http://127.0.0.1:${port}/graphql`), { timeoutMs: 10_000 });
+      await eventually(() => expect(main.output()).toContain(`listening on http://127.0.0.1:${port}/graphql`), {
+        timeoutMs: 10_000,
+      });
       const printed = (label: string) => {
         const jwt = new RegExp(`${label}:\\s+([\\w-]+\\.[\\w-]+\\.[\\w-]+)`).exec(main.output())?.[1];
         expect(jwt, `a token after "${label}:"`).toBeDefined();
         return jwt!;
       };
-      const tokens = { admin: printed('admin'), service: printed('service'), player: printed('player \\(demo-player\\)') };
+      const tokens = {
+        admin: printed('admin'),
+        service: printed('service'),
+        player: printed('player \\(demo-player\\)'),
+      };
       const call = async (token: string, query: string) => {
         const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
           method: 'POST',
@@ -56,11 +61,18 @@ describe('secure by default', () => {
       expect(await call(tokens.player, 'mutation { trackLogin(playerId: "demo-player") { playerId } }')).toEqual({
         data: { trackLogin: { playerId: 'demo-player' } },
       });
-      expect(errorCodes(await call(tokens.player, 'mutation { trackLogin(playerId: "someone-else") { playerId } }'))).toEqual(['FORBIDDEN']);
-      expect(((await call(tokens.service, '{ onlinePlayerIds { playerIds } }')).data?.['onlinePlayerIds'] as { playerIds: string[] }).playerIds).toContain('demo-player');
+      expect(
+        errorCodes(await call(tokens.player, 'mutation { trackLogin(playerId: "someone-else") { playerId } }')),
+      ).toEqual(['FORBIDDEN']);
+      const online = (await call(tokens.service, '{ onlinePlayerIds { playerIds } }')).data?.['onlinePlayerIds'] as
+        | { playerIds: string[] }
+        | undefined;
+      expect(online?.playerIds).toContain('demo-player');
       expect(await call(tokens.admin, '{ onlinePlayerCount }')).toEqual({ data: { onlinePlayerCount: before + 1 } });
       // The printed tokens are for this run's random secret only.
-      expect(errorCodes(await call(await mintToken(TEST_JWT_SECRET, { role: 'admin' }), '{ onlinePlayerCount }'))).toEqual(['UNAUTHENTICATED']);
+      expect(
+        errorCodes(await call(await mintToken(TEST_JWT_SECRET, { role: 'admin' }), '{ onlinePlayerCount }')),
+      ).toEqual(['UNAUTHENTICATED']);
     } finally {
       main.child.kill('SIGTERM');
       await main.exited;
@@ -72,10 +84,22 @@ describe('secure by default', () => {
 
   it.each<[string, Record<string, string>, { introspection: boolean; graphiql: boolean }]>([
     ['NODE_ENV=production', { NODE_ENV: 'production' }, { introspection: false, graphiql: false }],
-    ['NODE_ENV=production, GRAPHQL_INTROSPECTION=true', { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }, { introspection: true, graphiql: false }],
-    ['NODE_ENV=production, GRAPHIQL=true', { NODE_ENV: 'production', GRAPHIQL: 'true' }, { introspection: false, graphiql: true }],
+    [
+      'NODE_ENV=production, GRAPHQL_INTROSPECTION=true',
+      { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' },
+      { introspection: true, graphiql: false },
+    ],
+    [
+      'NODE_ENV=production, GRAPHIQL=true',
+      { NODE_ENV: 'production', GRAPHIQL: 'true' },
+      { introspection: false, graphiql: true },
+    ],
     ['outside production', {}, { introspection: true, graphiql: true }],
-    ['outside production, GRAPHQL_INTROSPECTION=false, GRAPHIQL=false', { GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' }, { introspection: false, graphiql: false }],
+    [
+      'outside production, GRAPHQL_INTROSPECTION=false, GRAPHIQL=false',
+      { GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' },
+      { introspection: false, graphiql: false },
+    ],
   ])('%s: introspection and GraphiQL as configured', async (_name, env, expected) => {
     const variant = await startVariant(env);
     try {
@@ -93,7 +117,8 @@ describe('secure by default', () => {
       // A browser opening the endpoint (no CSRF header: browsers do not send one).
       const page = await variant.app.yoga.fetch('http://yoga/graphql', { headers: { accept: 'text/html' } });
       const html = await page.text();
-      const isGraphiQL = page.status === 200 && (page.headers.get('content-type') ?? '').includes('text/html') && /graphiql/i.test(html);
+      const isGraphiQL =
+        page.status === 200 && (page.headers.get('content-type') ?? '').includes('text/html') && /graphiql/i.test(html);
       expect(isGraphiQL).toBe(expected.graphiql);
     } finally {
       await variant.stop();
@@ -128,7 +153,10 @@ describe('secure by default', () => {
         REDIS_URL: redisServer.url,
         JWT_SECRET: TEST_JWT_SECRET,
       });
-      await eventually(() => expect(main.output()).toContain(`listening on ${url}`), { timeoutMs: 10_000, intervalMs: 50 });
+      await eventually(() => expect(main.output()).toContain(`listening on ${url}`), {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
       redis = new Redis(redisServer.url);
     });
     afterAll(async () => {
@@ -140,7 +168,11 @@ describe('secure by default', () => {
     const call = async (authorization: string | null, query: string, headers: Record<string, string> = {}) => {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(authorization === null ? {} : { authorization }), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization === null ? {} : { authorization }),
+          ...headers,
+        },
         body: JSON.stringify({ query }),
       });
       return (await response.json()) as ExecutionResult;
@@ -150,9 +182,15 @@ describe('secure by default', () => {
     // NODE_ENV=development; the service turns that off.
     it('masks an unexpected error completely (no originalError, no Redis reply, no stack)', async () => {
       await redis.lpush('activity:summary:leak-probe', 'not a summary'); // a key of the wrong type: Redis answers WRONGTYPE
-      const body = await call(bearer(await mintToken(TEST_JWT_SECRET, { role: 'admin' })), '{ playerSummary(playerId: "leak-probe") { totalSessions } }');
-      expect(body.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      expect(JSON.stringify(body)).not.toMatch(/originalError|WRONGTYPE|stack|    at /);
+      const body = await call(
+        bearer(await mintToken(TEST_JWT_SECRET, { role: 'admin' })),
+        '{ playerSummary(playerId: "leak-probe") { totalSessions } }',
+      );
+      expect(body.errors?.[0]).toMatchObject({
+        message: 'Unexpected error.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+      expect(JSON.stringify(body)).not.toMatch(/originalError|WRONGTYPE|stack| {4}at /);
     });
 
     it('never logs a token or an authorization header, whatever the caller sends', async () => {
@@ -172,7 +210,9 @@ describe('secure by default', () => {
       await call(bearer(admin), '{ playerSummary(playerId: "leak-probe") { totalSessions } }'); // a masked error, logged with its cause
       expect(await firstOverSse(player, url)).toEqual({ data: { onlinePlayerCount: expect.any(Number) } });
       expect(await firstOverWs(gameServer, url)).toEqual({ data: { onlinePlayerCount: expect.any(Number) } });
-      expect(errorCodes(await overWs(tokens[4]!, { query: '{ onlinePlayerCount }' }, url))).toEqual(['UNAUTHENTICATED']);
+      expect(errorCodes(await overWs(tokens[4]!, { query: '{ onlinePlayerCount }' }, url))).toEqual([
+        'UNAUTHENTICATED',
+      ]);
       // The last request's log line shows everything before it has been written.
       await call(bearer(admin), '{ onlinePlayerCount }', { 'x-request-id': 'security-log-probe' });
       await eventually(() => expect(main.output()).toContain('security-log-probe'), { timeoutMs: 5_000 });
@@ -196,9 +236,15 @@ describe('error masking', () => {
       .spyOn(service.app.store, 'getSummary')
       .mockRejectedValueOnce(new Error('ECONNRESET redis://:hunter2@10.1.2.3:6379 (store.ts:42)'));
     try {
-      const response = await post({ query: `{ playerSummary(playerId: "${OWN}") { totalSessions } }` }, bearer(await adminToken()));
+      const response = await post(
+        { query: `{ playerSummary(playerId: "${OWN}") { totalSessions } }` },
+        bearer(await adminToken()),
+      );
       expect(response.body.errors).toHaveLength(1);
-      expect(response.body.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(response.body.errors?.[0]).toMatchObject({
+        message: 'Unexpected error.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
       for (const secret of SECRETS) expect(JSON.stringify(response.body)).not.toContain(secret);
     } finally {
       spy.mockRestore();
@@ -216,9 +262,12 @@ describe('error masking', () => {
       `mutation { trackLogout(playerId: "${OWN}") { playerId } }`,
     ]) {
       const { body } = await post({ query }, authorization);
-      expect(body.errors?.[0], query).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(body.errors?.[0], query).toMatchObject({
+        message: 'Unexpected error.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
       const text = JSON.stringify(body);
-      expect(text, query).not.toMatch(/WRONGTYPE|ERR |ReplyError|script|\.lua|user_script|    at /i);
+      expect(text, query).not.toMatch(/WRONGTYPE|ERR |ReplyError|script|\.lua|user_script| {4}at /i);
     }
   });
 });

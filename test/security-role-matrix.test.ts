@@ -12,13 +12,12 @@ import {
   TrackLogin,
   TrackLogout,
 } from './support/operations.ts';
-import { anyDocument, gql, NOW, OTHER, OWN, securityKit, type AnyDocument } from './support/security.ts';
+import { type AnyDocument, anyDocument, gql, NOW, OTHER, OWN, securityKit } from './support/security.ts';
 
 /** Issue 3: who may call what. Every refused call is shown to have written nothing, every allowed write to write. */
 
 const service = useTestService({}, NOW);
 const { dump, seed, serviceToken, adminToken, playerToken } = securityKit(service);
-
 
 type Outcome = 'ok' | 'FORBIDDEN' | 'UNAUTHENTICATED';
 type Kind = 'tracking' | 'read' | 'online count' | 'online ids' | 'game-wide';
@@ -48,21 +47,58 @@ const OPERATIONS: Operation[] = [
     document: anyDocument(TrackActivities),
     variables: (playerId) => ({ events: [{ playerId, eventType: 'WARP' }] }),
   },
-  { field: 'trackLogout', kind: 'tracking', document: anyDocument(TrackLogout), variables: (playerId) => ({ playerId }) },
+  {
+    field: 'trackLogout',
+    kind: 'tracking',
+    document: anyDocument(TrackLogout),
+    variables: (playerId) => ({ playerId }),
+  },
   ...(schemaHas('mutation', 'trackHeartbeat')
-    ? [{ field: 'trackHeartbeat', kind: 'tracking' as const, document: anyDocument(TrackHeartbeat), variables: (playerId: string) => ({ playerId }) }]
+    ? [
+        {
+          field: 'trackHeartbeat',
+          kind: 'tracking' as const,
+          document: anyDocument(TrackHeartbeat),
+          variables: (playerId: string) => ({ playerId }),
+        },
+      ]
     : []),
-  { field: 'playerSession', kind: 'read', document: anyDocument(PlayerSession), variables: (playerId) => ({ playerId }) },
-  { field: 'playerSummary', kind: 'read', document: anyDocument(PlayerSummary), variables: (playerId) => ({ playerId }) },
-  { field: 'recentEvents', kind: 'read', document: anyDocument(RecentEvents), variables: (playerId) => ({ playerId, limit: 10 }) },
+  {
+    field: 'playerSession',
+    kind: 'read',
+    document: anyDocument(PlayerSession),
+    variables: (playerId) => ({ playerId }),
+  },
+  {
+    field: 'playerSummary',
+    kind: 'read',
+    document: anyDocument(PlayerSummary),
+    variables: (playerId) => ({ playerId }),
+  },
+  {
+    field: 'recentEvents',
+    kind: 'read',
+    document: anyDocument(RecentEvents),
+    variables: (playerId) => ({ playerId, limit: 10 }),
+  },
   {
     field: 'dailyStats',
     kind: 'read',
     document: anyDocument(DailyStats),
     variables: (playerId) => ({ playerId, date: '2026-11-23' }),
   },
-  { field: 'onlinePlayerCount', kind: 'online count', document: gql('query Count { onlinePlayerCount }'), variables: () => ({}) },
-  { field: 'onlinePlayerIds', kind: 'online ids', document: gql('query Ids { onlinePlayerIds { playerIds } }'), variables: () => ({}) },
+  {
+    field: 'onlinePlayerCount',
+    kind: 'online count',
+    document: gql('query Count { onlinePlayerCount }'),
+    variables: () => ({}),
+  },
+  {
+    field: 'onlinePlayerIds',
+    kind: 'online ids',
+    document: gql('query Ids { onlinePlayerIds { playerIds } }'),
+    variables: () => ({}),
+  },
   {
     field: 'globalDailyStats',
     kind: 'game-wide',

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth.ts';
 import { errorCodes, TEST_JWT_SECRET, type TestService, useTestService } from './support/harness.ts';
@@ -12,27 +12,74 @@ import { ANOTHER_SECRET, bearer, bytes, hs256, NOW, OTHER, OWN, securityKit } fr
 const service = useTestService({}, NOW);
 const { dump, seed, post, startVariant } = securityKit(service);
 
-
 describe('a bad token is UNAUTHENTICATED and writes nothing', () => {
   const BAD_TOKENS: [string, () => Promise<string>, RegExp][] = [
     ['expired', async () => bearer(await mintToken(TEST_JWT_SECRET, { role: 'admin', expiresIn: '-1m' })), /expired/i],
-    ['forged (signed with another secret)', async () => bearer(await mintToken(ANOTHER_SECRET, { role: 'service' })), /not valid/],
+    [
+      'forged (signed with another secret)',
+      async () => bearer(await mintToken(ANOTHER_SECRET, { role: 'service' })),
+      /not valid/,
+    ],
     ['without a role claim', async () => bearer(await hs256({ sub: 'someone' })), /role/],
-    ["with an unknown role ('superuser')", async () => bearer(await hs256({ sub: 'someone', role: 'superuser' })), /role/],
+    [
+      "with an unknown role ('superuser')",
+      async () => bearer(await hs256({ sub: 'someone', role: 'superuser' })),
+      /role/,
+    ],
     ['a player token without player_id', async () => bearer(await hs256({ sub: OWN, role: 'player' })), /player_id/],
-    ['a player token whose player_id is not a string', async () => bearer(await hs256({ sub: OWN, role: 'player', player_id: 1 })), /player_id/],
-    ['without an exp claim', async () => bearer(await hs256({ sub: 'someone', role: 'admin' }, { expiresIn: null })), /exp/],
-    ['not yet valid (nbf in an hour)', async () => bearer(await new SignJWT({ sub: 'someone', role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setNotBefore('1h').setExpirationTime('2h').sign(bytes(TEST_JWT_SECRET))), /nbf/],
+    [
+      'a player token whose player_id is not a string',
+      async () => bearer(await hs256({ sub: OWN, role: 'player', player_id: 1 })),
+      /player_id/,
+    ],
+    [
+      'without an exp claim',
+      async () => bearer(await hs256({ sub: 'someone', role: 'admin' }, { expiresIn: null })),
+      /exp/,
+    ],
+    [
+      'not yet valid (nbf in an hour)',
+      async () =>
+        bearer(
+          await new SignJWT({ sub: 'someone', role: 'admin' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setNotBefore('1h')
+            .setExpirationTime('2h')
+            .sign(bytes(TEST_JWT_SECRET)),
+        ),
+      /nbf/,
+    ],
     ['not a JWT (Bearer abc)', async () => 'Bearer abc', /not valid/],
     ['an empty bearer (Bearer )', async () => 'Bearer ', /Bearer/],
     ['in the wrong scheme (Basic …)', async () => `Basic ${Buffer.from('admin:hunter2').toString('base64')}`, /Bearer/],
     ['a raw token without "Bearer"', async () => mintToken(TEST_JWT_SECRET, { role: 'admin' }), /Bearer/],
-    ['unsecured (alg: none)', async () => bearer(new UnsecuredJWT({ role: 'admin' }).setSubject('someone').setIssuedAt().setExpirationTime('1h').encode()), /not valid/],
-    ['HS512 with the right secret (only HS256 accepted)', async () => bearer(await hs256({ sub: 'someone', role: 'admin' }, { alg: 'HS512' })), /not valid/],
-    ['RS256 while only a secret is configured', async () => {
-      const { privateKey } = await generateKeyPair('RS256');
-      return bearer(await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'RS256' }).setSubject('someone').setExpirationTime('1h').sign(privateKey));
-    }, /not valid/],
+    [
+      'unsecured (alg: none)',
+      async () =>
+        bearer(
+          new UnsecuredJWT({ role: 'admin' }).setSubject('someone').setIssuedAt().setExpirationTime('1h').encode(),
+        ),
+      /not valid/,
+    ],
+    [
+      'HS512 with the right secret (only HS256 accepted)',
+      async () => bearer(await hs256({ sub: 'someone', role: 'admin' }, { alg: 'HS512' })),
+      /not valid/,
+    ],
+    [
+      'RS256 while only a secret is configured',
+      async () => {
+        const { privateKey } = await generateKeyPair('RS256');
+        return bearer(
+          await new SignJWT({ role: 'admin' })
+            .setProtectedHeader({ alg: 'RS256' })
+            .setSubject('someone')
+            .setExpirationTime('1h')
+            .sign(privateKey),
+        );
+      },
+      /not valid/,
+    ],
   ];
 
   beforeEach(seed);
@@ -72,7 +119,11 @@ describe('tokens from a JWKS (JWT_JWKS_URL, RS256 and ES256, with JWT_ISSUER and
   let jwksService: TestService;
 
   beforeAll(async () => {
-    [rsa, ec, stranger] = await Promise.all([generateKeyPair('RS256'), generateKeyPair('ES256'), generateKeyPair('RS256')]);
+    [rsa, ec, stranger] = await Promise.all([
+      generateKeyPair('RS256'),
+      generateKeyPair('ES256'),
+      generateKeyPair('RS256'),
+    ]);
     const jwks = {
       keys: [
         { ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
@@ -80,7 +131,8 @@ describe('tokens from a JWKS (JWT_JWKS_URL, RS256 and ES256, with JWT_ISSUER and
       ],
     };
     jwksServer = createServer((req, res) => {
-      if (req.url === '/jwks.json') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
+      if (req.url === '/jwks.json')
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
@@ -136,11 +188,20 @@ describe('tokens from a JWKS (JWT_JWKS_URL, RS256 and ES256, with JWT_ISSUER and
   ])('accepts %s tokens with the right iss and aud, for every role', async (_alg, signing) => {
     const admin = await run(await sign(signing(), { role: 'admin' }), '{ onlinePlayerIds { playerIds } }');
     expect(admin).toEqual({ data: { onlinePlayerIds: { playerIds: [] } } });
-    const player = await run(await sign(signing(), { role: 'player', player_id: OWN }), `mutation { trackLogin(playerId: "${OWN}") { playerId } }`);
+    const player = await run(
+      await sign(signing(), { role: 'player', player_id: OWN }),
+      `mutation { trackLogin(playerId: "${OWN}") { playerId } }`,
+    );
     expect(player).toEqual({ data: { trackLogin: { playerId: OWN } } });
-    const stranger = await run(await sign(signing(), { role: 'player', player_id: OWN }), `mutation { trackLogin(playerId: "${OTHER}") { playerId } }`);
+    const stranger = await run(
+      await sign(signing(), { role: 'player', player_id: OWN }),
+      `mutation { trackLogin(playerId: "${OTHER}") { playerId } }`,
+    );
     expect(errorCodes(stranger)).toEqual(['FORBIDDEN']);
-    const gameServer = await run(await sign(signing(), { role: 'service' }), `mutation { trackLogout(playerId: "${OWN}") { playerId } }`);
+    const gameServer = await run(
+      await sign(signing(), { role: 'service' }),
+      `mutation { trackLogout(playerId: "${OWN}") { playerId } }`,
+    );
     expect(gameServer).toEqual({ data: { trackLogout: { playerId: OWN } } });
   });
 
@@ -150,11 +211,37 @@ describe('tokens from a JWKS (JWT_JWKS_URL, RS256 and ES256, with JWT_ISSUER and
     ['RS256 without iss', () => sign(RSA(), { role: 'admin' }, { issuer: null }), /iss/],
     ['ES256 without aud', () => sign(EC(), { role: 'admin' }, { audience: null }), /aud/],
     ['RS256, expired', () => sign(RSA(), { role: 'admin' }, { expiresIn: '-1m' }), /expired/],
-    ['RS256 signed by a key not in the JWKS (same kid)', () => sign({ key: stranger.privateKey, alg: 'RS256', kid: 'rsa-1' }, { role: 'admin' }), /not valid/],
-    ['RS256 with a kid the JWKS does not have', () => sign({ key: rsa.privateKey, alg: 'RS256', kid: 'unknown' }, { role: 'admin' }), /not valid/],
-    ['HS256 (no secret is configured)', () => sign({ key: bytes(TEST_JWT_SECRET), alg: 'HS256' }, { role: 'admin' }), /not valid/],
-    ['HS256 keyed with the RSA public key (algorithm confusion)', async () => sign({ key: bytes(await exportSPKI(rsa.publicKey)), alg: 'HS256', kid: 'rsa-1' }, { role: 'admin' }), /not valid/],
-    ['unsecured (alg: none)', async () => new UnsecuredJWT({ role: 'admin' }).setSubject('x').setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('1h').encode(), /not valid/],
+    [
+      'RS256 signed by a key not in the JWKS (same kid)',
+      () => sign({ key: stranger.privateKey, alg: 'RS256', kid: 'rsa-1' }, { role: 'admin' }),
+      /not valid/,
+    ],
+    [
+      'RS256 with a kid the JWKS does not have',
+      () => sign({ key: rsa.privateKey, alg: 'RS256', kid: 'unknown' }, { role: 'admin' }),
+      /not valid/,
+    ],
+    [
+      'HS256 (no secret is configured)',
+      () => sign({ key: bytes(TEST_JWT_SECRET), alg: 'HS256' }, { role: 'admin' }),
+      /not valid/,
+    ],
+    [
+      'HS256 keyed with the RSA public key (algorithm confusion)',
+      async () => sign({ key: bytes(await exportSPKI(rsa.publicKey)), alg: 'HS256', kid: 'rsa-1' }, { role: 'admin' }),
+      /not valid/,
+    ],
+    [
+      'unsecured (alg: none)',
+      async () =>
+        new UnsecuredJWT({ role: 'admin' })
+          .setSubject('x')
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setExpirationTime('1h')
+          .encode(),
+      /not valid/,
+    ],
     ['RS256, right iss and aud, but without a role', () => sign(RSA(), {}), /role/],
   ])('refuses %s with UNAUTHENTICATED', async (_name, token, message) => {
     const before = await dump(jwksService.redis);

@@ -11,8 +11,8 @@ import { ANOTHER_SECRET, bearer, expectOk, hs256, NOW, OTHER, OWN, securityKit }
  */
 
 const service = useTestService({}, NOW);
-const { dump, request, serviceToken, adminToken, playerToken, firstOverSse, firstOverWs, overWs } = securityKit(service);
-
+const { dump, request, serviceToken, adminToken, playerToken, firstOverSse, firstOverWs, overWs } =
+  securityKit(service);
 
 describe.each([
   ['SSE', firstOverSse],
@@ -48,13 +48,21 @@ describe('graphql-ws queries and mutations', () => {
 
   it('are authorized like HTTP ones (the token from connection_init)', async () => {
     expect(errorCodes(await overWs(null, { query: login(OTHER) }))).toEqual(['UNAUTHENTICATED']);
-    expect(errorCodes(await overWs(await mintToken(ANOTHER_SECRET, { role: 'service' }), { query: login(OTHER) }))).toEqual(['UNAUTHENTICATED']);
+    expect(
+      errorCodes(await overWs(await mintToken(ANOTHER_SECRET, { role: 'service' }), { query: login(OTHER) })),
+    ).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await overWs(await playerToken(OWN), { query: login(OTHER) }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await overWs(await adminToken(), { query: login(OTHER) }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await overWs(await playerToken(OWN), { query: '{ onlinePlayerIds { playerIds } }' }))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await overWs(await playerToken(OWN), { query: '{ onlinePlayerIds { playerIds } }' }))).toEqual([
+      'FORBIDDEN',
+    ]);
     expect(await dump()).toEqual({});
-    expect(await overWs(await playerToken(OWN), { query: '{ onlinePlayerCount }' })).toEqual({ data: { onlinePlayerCount: 0 } });
-    expect(await overWs(await playerToken(OWN), { query: login(OWN) })).toEqual({ data: { trackLogin: { playerId: OWN } } });
+    expect(await overWs(await playerToken(OWN), { query: '{ onlinePlayerCount }' })).toEqual({
+      data: { onlinePlayerCount: 0 },
+    });
+    expect(await overWs(await playerToken(OWN), { query: login(OWN) })).toEqual({
+      data: { trackLogin: { playerId: OWN } },
+    });
   });
 
   // ws' own limit is 100 MiB; the service sets it to MAX_REQUEST_BYTES.
@@ -90,7 +98,8 @@ describe('request limits', () => {
     const chunk = new TextEncoder().encode(oversized);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let offset = 0; offset < chunk.length; offset += 64 * 1024) controller.enqueue(chunk.subarray(offset, offset + 64 * 1024));
+        for (let offset = 0; offset < chunk.length; offset += 64 * 1024)
+          controller.enqueue(chunk.subarray(offset, offset + 64 * 1024));
         controller.close();
       },
     });
@@ -140,7 +149,10 @@ describe('CSRF prevention', () => {
     expect(refused.text).toMatch(/CSRF/);
     expect(refused.text).not.toContain('onlinePlayerCount":');
 
-    const served = await request({ path: GET_COUNT, headers: { authorization, accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+    const served = await request({
+      path: GET_COUNT,
+      headers: { authorization, accept: 'application/json', 'x-graphql-yoga-csrf': '1' },
+    });
     expect(served.status).toBe(200);
     expect(JSON.parse(served.text)).toEqual({ data: { onlinePlayerCount: 0 } });
   });

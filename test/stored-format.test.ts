@@ -102,7 +102,10 @@ const list = fc.oneof(
 
 const sessionRecord = fc.record(
   {
-    player_id: fc.oneof({ weight: 9, arbitrary: fc.constant<unknown>(PLAYER) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 7) }),
+    player_id: fc.oneof(
+      { weight: 9, arbitrary: fc.constant<unknown>(PLAYER) },
+      { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 7) },
+    ),
     login_at: timestamp,
     last_activity_at: timestamp,
     actions_count: count,
@@ -254,55 +257,60 @@ describe('a stored session: TS decoders and Lua scripts agree', () => {
 
   it('logout: rejected alike (nothing written, no error), or completed with the same values and folded into summary and daily', async () => {
     await fc.assert(
-      fc.asyncProperty(stored(sessionRecord), stored(summaryRecord), stored(dailyRecord), async (raw, rawSummary, rawDaily) => {
-        await redis.flushall();
-        const day = NOW.slice(0, 10);
-        await redis.set(KEYS.session, raw);
-        await redis.set(KEYS.summary, rawSummary);
-        await redis.set(KEYS.daily(day), rawDaily);
-        const expected = decodeSession(raw);
-        const summaryBefore = decodeSummary(PLAYER, rawSummary);
-        const dailyBefore = decodeDaily(PLAYER, day, rawDaily);
-        const before = await snapshot();
-        const completed = await store.trackLogout(PLAYER);
-        if (expected === null) {
-          expect(completed).toBeNull();
-          expect(await snapshot()).toEqual(before);
-          return;
-        }
-        expect(completed && sessionValues(completed)).toEqual(sessionValues(expected));
-        expect(completed?.logoutAt).toEqual(clock.now());
-        const duration = completed!.durationSeconds;
-        expect(duration).toBeGreaterThanOrEqual(0);
-        expect(await redis.exists(KEYS.session)).toBe(0);
+      fc.asyncProperty(
+        stored(sessionRecord),
+        stored(summaryRecord),
+        stored(dailyRecord),
+        async (raw, rawSummary, rawDaily) => {
+          await redis.flushall();
+          const day = NOW.slice(0, 10);
+          await redis.set(KEYS.session, raw);
+          await redis.set(KEYS.summary, rawSummary);
+          await redis.set(KEYS.daily(day), rawDaily);
+          const expected = decodeSession(raw);
+          const summaryBefore = decodeSummary(PLAYER, rawSummary);
+          const dailyBefore = decodeDaily(PLAYER, day, rawDaily);
+          const before = await snapshot();
+          const completed = await store.trackLogout(PLAYER);
+          if (expected === null) {
+            expect(completed).toBeNull();
+            expect(await snapshot()).toEqual(before);
+            return;
+          }
+          expect(completed && sessionValues(completed)).toEqual(sessionValues(expected));
+          expect(completed?.logoutAt).toEqual(clock.now());
+          const duration = completed!.durationSeconds;
+          expect(duration).toBeGreaterThanOrEqual(0);
+          expect(await redis.exists(KEYS.session)).toBe(0);
 
-        const summary = decodeSummary(PLAYER, await redis.get(KEYS.summary));
-        expect(summary).toMatchObject({
-          totalSessions: summaryBefore.totalSessions + 1,
-          totalPlaytimeSeconds: summaryBefore.totalPlaytimeSeconds + duration,
-          totalActions: summaryBefore.totalActions + expected.actionsCount,
-          totalTrades: summaryBefore.totalTrades + expected.tradesCount,
-          totalTradeVolume: summaryBefore.totalTradeVolume + expected.tradeVolume,
-          totalCombatEvents: summaryBefore.totalCombatEvents + expected.combatEvents,
-          uniqueSectorsVisited: summary.allSectors.length,
-          lastUpdated: clock.now(),
-        });
-        const moved = new Set(expected.sectorsVisited);
-        expect(summary.allSectors).toEqual(
-          [...summaryBefore.allSectors.filter((s) => !moved.has(s)), ...new Set(expected.sectorsVisited)].slice(-200),
-        );
-        expect(decodeDaily(PLAYER, day, await redis.get(KEYS.daily(day)))).toEqual({
-          playerId: PLAYER,
-          date: day,
-          sessions: dailyBefore.sessions + 1,
-          playtimeSeconds: dailyBefore.playtimeSeconds + duration,
-          actions: dailyBefore.actions + expected.actionsCount,
-          trades: dailyBefore.trades + expected.tradesCount,
-          tradeVolume: dailyBefore.tradeVolume + expected.tradeVolume,
-          combatEvents: dailyBefore.combatEvents + expected.combatEvents,
-        });
-        await collectWritten();
-      }),
+          const summary = decodeSummary(PLAYER, await redis.get(KEYS.summary));
+          expect(summary).toMatchObject({
+            totalSessions: summaryBefore.totalSessions + 1,
+            totalPlaytimeSeconds: summaryBefore.totalPlaytimeSeconds + duration,
+            totalActions: summaryBefore.totalActions + expected.actionsCount,
+            totalTrades: summaryBefore.totalTrades + expected.tradesCount,
+            totalTradeVolume: summaryBefore.totalTradeVolume + expected.tradeVolume,
+            totalCombatEvents: summaryBefore.totalCombatEvents + expected.combatEvents,
+            uniqueSectorsVisited: summary.allSectors.length,
+            lastUpdated: clock.now(),
+          });
+          const moved = new Set(expected.sectorsVisited);
+          expect(summary.allSectors).toEqual(
+            [...summaryBefore.allSectors.filter((s) => !moved.has(s)), ...new Set(expected.sectorsVisited)].slice(-200),
+          );
+          expect(decodeDaily(PLAYER, day, await redis.get(KEYS.daily(day)))).toEqual({
+            playerId: PLAYER,
+            date: day,
+            sessions: dailyBefore.sessions + 1,
+            playtimeSeconds: dailyBefore.playtimeSeconds + duration,
+            actions: dailyBefore.actions + expected.actionsCount,
+            trades: dailyBefore.trades + expected.tradesCount,
+            tradeVolume: dailyBefore.tradeVolume + expected.tradeVolume,
+            combatEvents: dailyBefore.combatEvents + expected.combatEvents,
+          });
+          await collectWritten();
+        },
+      ),
       RUNS,
     );
     expectPythonReadsAll();

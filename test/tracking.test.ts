@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorCodes, useTestService } from './support/harness.ts';
 import { eventually } from './support/eventually.ts';
-import { dumpRedis } from './support/redis-dump.ts';
+import { errorCodes, useTestService } from './support/harness.ts';
 import {
   DailyStats,
   OnlinePlayers,
@@ -12,6 +11,7 @@ import {
   TrackLogin,
   TrackLogout,
 } from './support/operations.ts';
+import { dumpRedis } from './support/redis-dump.ts';
 
 const service = useTestService();
 const dump = () => dumpRedis(service.redis);
@@ -43,7 +43,7 @@ describe('trackLogin', () => {
   });
 });
 
-describe('trackLogin', () => {
+describe('trackLogin TTLs', () => {
   it('sets the TTLs of the contract', async () => {
     await service.run(TrackLogin, { playerId: 'p-1' });
     expect(await service.redis.ttl('activity:session:p-1')).toBe(86_400);
@@ -158,14 +158,18 @@ describe('trackActivity', () => {
 
   it('keeps the full precision of trade volumes', async () => {
     await service.run(TrackLogin, { playerId: 'p-1' });
-    await service.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_BUY', details: { total_value: 123456789012.345678 } });
+    await service.run(TrackActivity, {
+      playerId: 'p-1',
+      eventType: 'TRADE_BUY',
+      details: { total_value: 123456789012.34567 },
+    });
     await service.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_BUY', details: { total_value: 0.1 } });
     await service.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_BUY', details: { total_value: 0.2 } });
     const session = await stored('activity:session:p-1');
-    expect(session.trade_volume).toBe(123456789012.345678 + 0.1 + 0.2);
+    expect(session.trade_volume).toBe(123456789012.34567 + 0.1 + 0.2);
     const logout = await service.run(TrackLogout, { playerId: 'p-1' });
-    expect(logout.data?.trackLogout?.tradeVolume).toBe(123456789012.345678 + 0.1 + 0.2);
-    expect((await stored('activity:summary:p-1')).total_trade_volume).toBe(123456789012.345678 + 0.1 + 0.2);
+    expect(logout.data?.trackLogout?.tradeVolume).toBe(123456789012.34567 + 0.1 + 0.2);
+    expect((await stored('activity:summary:p-1')).total_trade_volume).toBe(123456789012.34567 + 0.1 + 0.2);
   });
 });
 
@@ -230,7 +234,11 @@ describe('trackLogout', () => {
       await service.run(TrackLogin, { playerId: 'p-1' });
       for (let sector = 1; sector <= 100; sector++) {
         const sectorId = session * 60 + sector; // sessions overlap by 40 sectors
-        await service.run(TrackActivity, { playerId: 'p-1', eventType: 'SECTOR_MOVE', details: { sector_id: sectorId } });
+        await service.run(TrackActivity, {
+          playerId: 'p-1',
+          eventType: 'SECTOR_MOVE',
+          details: { sector_id: sectorId },
+        });
       }
       service.clock.advance(60_000);
       await service.run(TrackLogout, { playerId: 'p-1' });
@@ -320,7 +328,8 @@ describe('reads', () => {
     expect(online.data?.onlinePlayerCount).toBe(3);
     expect([...(online.data?.onlinePlayerIds.playerIds ?? [])].sort()).toEqual(['a', 'b', 'c']);
 
-    for (let i = 0; i < 60; i++) await service.run(TrackActivity, { playerId: 'a', eventType: 'WARP', details: { n: i } });
+    for (let i = 0; i < 60; i++)
+      await service.run(TrackActivity, { playerId: 'a', eventType: 'WARP', details: { n: i } });
     const byDefault = await service.run(RecentEvents, { playerId: 'a' });
     expect(byDefault.data?.recentEvents).toHaveLength(50);
     expect(byDefault.data?.recentEvents[0]?.details).toEqual({ n: 59 });
@@ -328,7 +337,6 @@ describe('reads', () => {
     expect(two.data?.recentEvents.map((event) => event.details)).toEqual([{ n: 59 }, { n: 58 }]);
   });
 });
-
 
 describe('bad input', () => {
   const badCalls = {
@@ -339,9 +347,17 @@ describe('bad input', () => {
     'LOGIN as an activity': () => service.run(TrackActivity, { playerId: 'p-1', eventType: 'LOGIN' }),
     'LOGOUT as an activity': () => service.run(TrackActivity, { playerId: 'p-1', eventType: 'LOGOUT' }),
     'details that are an array': () =>
-      service.run(TrackActivity, { playerId: 'p-1', eventType: 'DOCK', details: [1, 2] as unknown as Record<string, unknown> }),
+      service.run(TrackActivity, {
+        playerId: 'p-1',
+        eventType: 'DOCK',
+        details: [1, 2] as unknown as Record<string, unknown>,
+      }),
     'details that are a string': () =>
-      service.run(TrackActivity, { playerId: 'p-1', eventType: 'DOCK', details: 'x' as unknown as Record<string, unknown> }),
+      service.run(TrackActivity, {
+        playerId: 'p-1',
+        eventType: 'DOCK',
+        details: 'x' as unknown as Record<string, unknown>,
+      }),
     'details over 16 KiB': () =>
       service.run(TrackActivity, { playerId: 'p-1', eventType: 'DOCK', details: { blob: 'x'.repeat(16 * 1024) } }),
     'a text total_value': () =>
@@ -350,8 +366,7 @@ describe('bad input', () => {
       service.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_SELL', details: { total_value: null } }),
     'an object sector_id': () =>
       service.run(TrackActivity, { playerId: 'p-1', eventType: 'SECTOR_MOVE', details: { sector_id: { a: 1 } } }),
-    'an unknown event type': () =>
-      service.run(TrackActivity, { playerId: 'p-1', eventType: 'TELEPORT' as 'WARP' }),
+    'an unknown event type': () => service.run(TrackActivity, { playerId: 'p-1', eventType: 'TELEPORT' as 'WARP' }),
     'a limit of 0': () => service.run(RecentEvents, { playerId: 'p-1', limit: 0 }),
     'a limit of 501': () => service.run(RecentEvents, { playerId: 'p-1', limit: 501 }),
     'an impossible date': () => service.run(DailyStats, { playerId: 'p-1', date: '2026-02-30' }),
@@ -365,7 +380,9 @@ describe('bad input', () => {
     const result = await call();
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
     // A message that names what was wrong, not a bare code or an internal error.
-    expect(result.errors?.[0]?.message).toMatch(/playerId|player id|details|total_value|sector_id|eventType|event type|ActivityEventType|limit|date|TELEPORT/i);
+    expect(result.errors?.[0]?.message).toMatch(
+      /playerId|player id|details|total_value|sector_id|eventType|event type|ActivityEventType|limit|date|TELEPORT/i,
+    );
     expect(result.errors?.[0]?.message).not.toMatch(/Unexpected error|Redis|script/i);
     expect(await dump()).toEqual(before);
   });
@@ -380,7 +397,8 @@ describe('bad input', () => {
         authorization: `Bearer ${await service.token({ role: 'service' })}`,
       },
       body: JSON.stringify({
-        query: 'mutation { trackActivity(playerId: "p-1", eventType: TRADE_BUY, details: { total_value: 1e400 }) { session { tradeVolume } } }',
+        query:
+          'mutation { trackActivity(playerId: "p-1", eventType: TRADE_BUY, details: { total_value: 1e400 }) { session { tradeVolume } } }',
       }),
     });
     const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
@@ -389,4 +407,3 @@ describe('bad input', () => {
     expect(await dump()).toEqual(before);
   });
 });
-

@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSchema, createYoga } from 'graphql-yoga';
 import { JSONObjectResolver } from 'graphql-scalars';
+import { createSchema, createYoga } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 
 const prefix = process.env['NAIVE_KEY_PREFIX'] ?? 'activity:';
@@ -81,14 +81,23 @@ const resolvers = {
       };
       const event = JSON.stringify({ event_type: 'login', timestamp: at, details: {} });
       await scripts.naiveLogin(
-        `${prefix}session:${playerId}`, `${prefix}events:${playerId}`, `${prefix}online_players`,
-        playerId, at, JSON.stringify(session), event,
+        `${prefix}session:${playerId}`,
+        `${prefix}events:${playerId}`,
+        `${prefix}online_players`,
+        playerId,
+        at,
+        JSON.stringify(session),
+        event,
       );
       return toSession(session);
     },
     async trackActivity(
       _: unknown,
-      { playerId, eventType, details }: { playerId: string; eventType: string; details?: Record<string, unknown> | null },
+      {
+        playerId,
+        eventType,
+        details,
+      }: { playerId: string; eventType: string; details?: Record<string, unknown> | null },
     ) {
       const type = eventType.toLowerCase();
       const at = now();
@@ -97,8 +106,13 @@ const resolvers = {
       const sector = type === 'sector_move' && given['sector_id'] ? String(given['sector_id']) : '';
       const combat = type.startsWith('combat_') ? '1' : '';
       const raw = await scripts.naiveActivity(
-        `${prefix}session:${playerId}`, `${prefix}events:${playerId}`,
-        at, JSON.stringify({ event_type: type, timestamp: at, details: given }), trade, combat, sector,
+        `${prefix}session:${playerId}`,
+        `${prefix}events:${playerId}`,
+        at,
+        JSON.stringify({ event_type: type, timestamp: at, details: given }),
+        trade,
+        combat,
+        sector,
       );
       return {
         event: { eventType, timestamp: at, details: given },

@@ -1,10 +1,9 @@
 import { Agent } from 'node:http';
 import { body, ONLINE_COUNT, ONLINE_COUNT_SUBSCRIPTION, trackLoginBody } from '../graphql.ts';
 import { HttpClient } from '../load.ts';
-import { processRssMiB } from '../machine.ts';
+import { BUSY_OTHER_CPU, processRssMiB } from '../machine.ts';
 import { CountSubscriber } from '../sse.ts';
 import { percentile, round, sortedCopy } from '../stats.ts';
-import { BUSY_OTHER_CPU } from '../machine.ts';
 import type { BenchContext, ScenarioResult } from '../types.ts';
 import { cpuMetric } from './rounds.ts';
 
@@ -99,7 +98,9 @@ export async function fanout(ctx: BenchContext): Promise<ScenarioResult> {
     const errors = subscribers.reduce((sum, subscriber) => sum + subscriber.errors.length, 0) + timedOut + wrongFirst;
     const firstError =
       subscribers.find((subscriber) => subscriber.errors.length > 0)?.errors[0] ??
-      (timedOut > 0 ? `${timedOut} logins not delivered to every subscriber within ${DELIVERY_TIMEOUT_MS} ms` : undefined) ??
+      (timedOut > 0
+        ? `${timedOut} logins not delivered to every subscriber within ${DELIVERY_TIMEOUT_MS} ms`
+        : undefined) ??
       (wrongFirst > 0 ? `${wrongFirst} subscribers started with a count other than ${initial}` : undefined);
 
     for (const subscriber of subscribers) subscriber.close();
@@ -124,7 +125,13 @@ export async function fanout(ctx: BenchContext): Promise<ScenarioResult> {
       busy: cpu.other > BUSY_OTHER_CPU,
       errors: errors + (released ? 0 : 1),
       firstError: firstError ?? (released ? undefined : 'open subscriptions did not drop to 0 after closing'),
-      details: { initialCount: initial, logins: fanoutLogins, timedOut, latenciesMs: latencies, firstLatenciesMs: firstLatencies },
+      details: {
+        initialCount: initial,
+        logins: fanoutLogins,
+        timedOut,
+        latenciesMs: latencies,
+        firstLatenciesMs: firstLatencies,
+      },
     };
   } finally {
     for (const subscriber of subscribers) subscriber.close();

@@ -80,7 +80,11 @@ export async function memory(ctx: BenchContext): Promise<ScenarioResult> {
         { metric: 'total (all keys of the player)', value: kib(sum(() => true)), unit: 'KiB' },
         { metric: `event list (${listLength} events)`, value: kib(usage.get(eventsKey) ?? 0), unit: 'KiB' },
         { metric: 'summary', value: kib(sum((key) => key.startsWith('activity:summary:'))), unit: 'KiB' },
-        { metric: `daily records (${dailyKeys.length})`, value: kib(sum((key) => dailyKeys.includes(key))), unit: 'KiB' },
+        {
+          metric: `daily records (${dailyKeys.length})`,
+          value: kib(sum((key) => dailyKeys.includes(key))),
+          unit: 'KiB',
+        },
       ],
       errors: problems.length,
       firstError: problems[0],

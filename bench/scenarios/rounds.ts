@@ -1,4 +1,4 @@
-import { HttpClient, measureRounds, rotation, type Call, type Round } from '../load.ts';
+import { type Call, HttpClient, measureRounds, type Round, rotation } from '../load.ts';
 import { round } from '../stats.ts';
 import type { BenchContext, Metric, ScenarioResult } from '../types.ts';
 
@@ -58,9 +58,16 @@ export function roundsResult(
   details?: Record<string, unknown>,
 ): ScenarioResult {
   const disturbed = measured.rounds.filter((r) => r.disturbed).length;
-  const rerun: Metric[] = disturbed > 0
-    ? [{ metric: 'rounds disturbed by other processes', value: `${disturbed} of ${measured.rounds.length}, rerun`, unit: '' }]
-    : [];
+  const rerun: Metric[] =
+    disturbed > 0
+      ? [
+          {
+            metric: 'rounds disturbed by other processes',
+            value: `${disturbed} of ${measured.rounds.length}, rerun`,
+            unit: '',
+          },
+        ]
+      : [];
   return {
     scenario,
     metrics: [...metrics, cpuMetric(measured.median), ...rerun],

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { ActivityStore } from '../../src/activity/store.ts';
 import { systemClock } from '../../src/clock.ts';
 import { closeRedis, connectRedis, createRedisClient, type RedisClient } from '../../src/redis.ts';
-import { redisBenchmark, type RedisBenchmarkResult } from '../redis-benchmark.ts';
+import { type RedisBenchmarkResult, redisBenchmark } from '../redis-benchmark.ts';
 import { medianBy, round } from '../stats.ts';
 import type { BenchContext, Metric, ScenarioResult } from '../types.ts';
 
@@ -40,7 +40,9 @@ export async function scriptCeiling(ctx: BenchContext): Promise<ScenarioResult> 
   const best = async (command: string[], space?: number) => {
     const runs: RedisBenchmarkResult[] = [];
     for (let i = 0; i < settings.ceilingRounds; i++) {
-      runs.push(await redisBenchmark(redis, { port, redisPid, command, requests, ...(space ? { keyspace: space } : {}) }));
+      runs.push(
+        await redisBenchmark(redis, { port, redisPid, command, requests, ...(space ? { keyspace: space } : {}) }),
+      );
     }
     return medianBy(runs, (r) => r.requestsPerSecond);
   };
@@ -51,7 +53,18 @@ export async function scriptCeiling(ctx: BenchContext): Promise<ScenarioResult> 
   const at = new Date().toISOString().slice(0, -1);
   const event = JSON.stringify({ event_type: 'trade_buy', timestamp: at, details: DETAILS });
   const minimal = await best(
-    ['EVALSHA', minimalSha, '2', `${PREFIX}session:__rand_int__`, `${PREFIX}events:__rand_int__`, at, event, '3780', '', ''],
+    [
+      'EVALSHA',
+      minimalSha,
+      '2',
+      `${PREFIX}session:__rand_int__`,
+      `${PREFIX}events:__rand_int__`,
+      at,
+      event,
+      '3780',
+      '',
+      '',
+    ],
     keyspace,
   );
 

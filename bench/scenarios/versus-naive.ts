@@ -1,6 +1,6 @@
-import { HttpClient, measurePaired, rotation } from '../load.ts';
-import { BASELINE, body, trackActivityBody } from '../graphql.ts';
 import { eventStream } from '../events.ts';
+import { BASELINE, body, trackActivityBody } from '../graphql.ts';
+import { HttpClient, measurePaired, rotation } from '../load.ts';
 import { medianBy, round } from '../stats.ts';
 import type { BenchContext, ScenarioResult } from '../types.ts';
 import { ingestResult, latencyMetrics, roundsResult } from './rounds.ts';
@@ -47,7 +47,10 @@ async function paired(
       options,
       ctx.naive.cpu,
     );
-    const pairRatio = round(medianBy(measured.pairRatios, (value) => value), 2);
+    const pairRatio = round(
+      medianBy(measured.pairRatios, (value) => value),
+      2,
+    );
     const metrics = (m: typeof measured.a) => [
       { metric: 'requests/s', value: round(m.median.callsPerSecond, 0), unit: 'req/s' },
       ...latencyMetrics(m.median),

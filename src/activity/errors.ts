@@ -16,7 +16,9 @@ export class EventIdReusedError extends Error {
   readonly eventId: string;
 
   constructor(eventId: string) {
-    super(`eventId ${eventId} was already used for another call of this player (another operation, event type or details)`);
+    super(
+      `eventId ${eventId} was already used for another call of this player (another operation, event type or details)`,
+    );
     this.eventId = eventId;
   }
 }

@@ -49,5 +49,7 @@ export function eventIdCall(
   eventType?: string,
   details?: unknown,
 ): EventIdCall | undefined {
-  return eventId === undefined ? undefined : { id: eventId, fingerprint: payloadFingerprint(operation, eventType, details) };
+  return eventId === undefined
+    ? undefined
+    : { id: eventId, fingerprint: payloadFingerprint(operation, eventType, details) };
 }

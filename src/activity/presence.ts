@@ -3,7 +3,7 @@ import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { RedisClient } from '../redis.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { ONLINE_COUNT_CHANNEL } from './redis/layout.ts';
-import { decodeVersionedCount, type ActivityStore, type VersionedCount } from './store.ts';
+import { type ActivityStore, decodeVersionedCount, type VersionedCount } from './store.ts';
 
 const HEAL_RETRY_MS = 250;
 

@@ -4,29 +4,34 @@ import type { RedisClient } from '../redis.ts';
 import { EventIdReusedError, InvalidInputError } from './errors.ts';
 import { checkEventId, eventIdCall } from './event-ids.ts';
 import {
+  type ActivityEvent,
+  type CompletedSession,
+  type DailyStats,
   decodeCompletedSession,
   decodeDaily,
   decodeEvent,
   decodeSession,
   decodeSummary,
   decodeVersionedCount,
-  type ActivityEvent,
-  type CompletedSession,
-  type DailyStats,
   type PlayerSession,
   type PlayerSummary,
   type VersionedCount,
 } from './records.ts';
-import { GlobalStats, type GlobalDailyStats, type OnlineCountPoint } from './redis/global-stats.ts';
-import { redisModeFor, type RedisMode } from './redis/mode.ts';
+import { type GlobalDailyStats, GlobalStats, type OnlineCountPoint } from './redis/global-stats.ts';
+import { type RedisMode, redisModeFor } from './redis/mode.ts';
 import { OnlineSet } from './redis/online-set.ts';
-import { PlayerScripts, type EventIdWindow, type PlayerScriptResult } from './redis/player-scripts.ts';
-import { Deadline, ScriptRunner, type ReplicaAcks } from './redis/runner.ts';
+import { type EventIdWindow, type PlayerScriptResult, PlayerScripts } from './redis/player-scripts.ts';
+import { Deadline, type ReplicaAcks, ScriptRunner } from './redis/runner.ts';
 import { utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
 export { decodeVersionedCount, type VersionedCount } from './records.ts';
-export { DEFAULT_HISTORY_MS, MAX_HISTORY_MS, type GlobalDailyStats, type OnlineCountPoint } from './redis/global-stats.ts';
+export {
+  DEFAULT_HISTORY_MS,
+  type GlobalDailyStats,
+  MAX_HISTORY_MS,
+  type OnlineCountPoint,
+} from './redis/global-stats.ts';
 
 export const MAX_BATCH_EVENTS = 500;
 /** The default REDIS_CALL_DEADLINE_MS. */
@@ -147,7 +152,12 @@ export class ActivityStore {
     return session;
   }
 
-  async trackActivity(playerId: string, eventType: string, details?: unknown, eventId?: string | null): Promise<TrackedActivity> {
+  async trackActivity(
+    playerId: string,
+    eventType: string,
+    details?: unknown,
+    eventId?: string | null,
+  ): Promise<TrackedActivity> {
     const [outcome] = await this.trackActivities([{ playerId, eventType, details, eventId }]);
     if (outcome instanceof Error) throw outcome;
     return outcome!;

@@ -21,7 +21,14 @@ export function parseStoredTimestamp(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
   const match = STORED_TIMESTAMP.exec(value);
   if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   const millis = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));

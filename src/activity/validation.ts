@@ -91,7 +91,10 @@ function checkDepth(details: EventDetails): void {
     const [value, depth] = pending.pop()!;
     if (typeof value !== 'object' || value === null) continue;
     if (depth > MAX_DETAILS_DEPTH) {
-      throw new InvalidInputError('details', `details may nest at most ${MAX_DETAILS_DEPTH} levels of objects and arrays`);
+      throw new InvalidInputError(
+        'details',
+        `details may nest at most ${MAX_DETAILS_DEPTH} levels of objects and arrays`,
+      );
     }
     for (const child of Object.values(value)) pending.push([child, depth + 1]);
   }

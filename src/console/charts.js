@@ -37,9 +37,11 @@ export function drawChart(container, { xs, series, xRange, height = 220, emptyTe
       x: {
         time: true,
         // The whole period asked for, even where nothing was recorded; bars get half a step on each side.
-        range: (_u, min, max) => (xRange ? [Math.min(xRange[0], min), Math.max(xRange[1], max)] : [min - half, max + half]),
+        range: (_u, min, max) =>
+          xRange ? [Math.min(xRange[0], min), Math.max(xRange[1], max)] : [min - half, max + half],
       },
-      ...Object.fromEntries(scales.map((scale) => [scale, { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }])) },
+      ...Object.fromEntries(scales.map((scale) => [scale, { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }])),
+    },
     axes: [
       { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.15)' } },
       ...scales.map((scale, index) => ({

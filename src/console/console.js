@@ -2,7 +2,7 @@
 // Plain ES modules, no build step; everything it loads is served by the
 // service itself under /admin/assets.
 import { ApiError, graphql, secondsLeft, tokenStore, watchOnlineCount } from './api.js';
-import { clearChart, dayStart, datesEndingAt, drawChart } from './charts.js';
+import { clearChart, datesEndingAt, dayStart, drawChart } from './charts.js';
 
 const PAGE_SIZE = 20;
 /** The players list reads at most this many online ids (then says it shows only these). */
@@ -42,7 +42,11 @@ function duration(seconds) {
 }
 
 const time = (iso) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : '—');
-const humanize = (text) => text.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase());
+const humanize = (text) =>
+  text
+    .replace(/_/g, ' ')
+    .toLowerCase()
+    .replace(/^./, (c) => c.toUpperCase());
 
 /** An event's details as readable "key value" pairs (durations and numbers formatted). */
 function readableDetails(details) {
@@ -69,7 +73,11 @@ const stat = (label, value, attributes = {}) =>
   h('div', { class: 'stat', ...attributes }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
 
 function facts(pairs) {
-  return h('dl', { class: 'facts' }, pairs.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    pairs.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+  );
 }
 
 // ------------------------------------------------------------------ banner and errors
@@ -191,10 +199,20 @@ function showSignIn(message) {
     placeholder: 'eyJhbGciOi…',
     required: true,
   });
-  const devButton = h('button', { type: 'button', id: 'use-dev-token', hidden: true }, 'Use the development admin token');
+  const devButton = h(
+    'button',
+    { type: 'button', id: 'use-dev-token', hidden: true },
+    'Use the development admin token',
+  );
   const form = h(
     'form',
-    { id: 'sign-in', onsubmit: (event) => (event.preventDefault(), signIn(input.value)) },
+    {
+      id: 'sign-in',
+      onsubmit: (event) => {
+        event.preventDefault();
+        signIn(input.value);
+      },
+    },
     h('label', { for: 'token' }, 'Admin token'),
     input,
     h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
@@ -308,7 +326,9 @@ function overviewView() {
     todayTitle.textContent = `Today, ${t.date} (UTC)`;
     today.replaceChildren(
       onlineCard,
-      stat('Active players', number(t.activePlayers), { title: 'Distinct players seen today (HyperLogLog estimate, ±0.81 %)' }),
+      stat('Active players', number(t.activePlayers), {
+        title: 'Distinct players seen today (HyperLogLog estimate, ±0.81 %)',
+      }),
       stat('Peak online', number(t.peakOnline)),
       stat('Sessions started', number(t.sessions)),
       stat('Playtime', duration(t.playtimeSeconds), { title: 'Of the sessions completed today' }),
@@ -365,17 +385,48 @@ function playersView() {
     h(
       'thead',
       {},
-      h('tr', {}, h('th', {}, 'Online player'), h('th', {}, 'Logged in'), h('th', {}, 'Last activity'), h('th', {}, 'Actions')),
+      h(
+        'tr',
+        {},
+        h('th', {}, 'Online player'),
+        h('th', {}, 'Logged in'),
+        h('th', {}, 'Last activity'),
+        h('th', {}, 'Actions'),
+      ),
     ),
     body,
   );
-  const previous = h('button', { type: 'button', onclick: () => ((page -= 1), render()) }, '← Previous');
-  const next = h('button', { type: 'button', onclick: () => ((page += 1), render()) }, 'Next →');
+  const previous = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        page -= 1;
+        render();
+      },
+    },
+    '← Previous',
+  );
+  const next = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        page += 1;
+        render();
+      },
+    },
+    'Next →',
+  );
   const pageLabel = h('span', { class: 'muted', id: 'players-page' });
   const openOther = h('p', { class: 'muted' });
-  search.addEventListener('input', () => ((page = 0), render()));
+  search.addEventListener('input', () => {
+    page = 0;
+    render();
+  });
   search.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && search.value.trim()) location.hash = `#/players/${encodeURIComponent(search.value.trim())}`;
+    if (event.key === 'Enter' && search.value.trim())
+      location.hash = `#/players/${encodeURIComponent(search.value.trim())}`;
   });
   view().replaceChildren(
     h('h1', {}, 'Players'),
@@ -391,22 +442,41 @@ function playersView() {
     page = Math.min(Math.max(0, page), pages - 1);
     const shown = matching.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
     summary.textContent = `${truncated ? 'the first ' : ''}${number(ids.length)} online${filter ? `, ${number(matching.length)} matching` : ''}`;
-    pageLabel.textContent = matching.length ? `${page * PAGE_SIZE + 1}–${page * PAGE_SIZE + shown.length} of ${number(matching.length)}` : '';
+    pageLabel.textContent = matching.length
+      ? `${page * PAGE_SIZE + 1}–${page * PAGE_SIZE + shown.length} of ${number(matching.length)}`
+      : '';
     previous.disabled = page === 0;
     next.disabled = page >= pages - 1;
     const rows = shown.map((id) => {
       const cells = [h('td', {}, '…'), h('td', {}, '…'), h('td', { class: 'num' }, '…')];
-      return { id, cells, row: h('tr', {}, h('td', {}, h('a', { href: `#/players/${encodeURIComponent(id)}` }, id)), cells) };
+      return {
+        id,
+        cells,
+        row: h('tr', {}, h('td', {}, h('a', { href: `#/players/${encodeURIComponent(id)}` }, id)), cells),
+      };
     });
     body.replaceChildren(
       ...(rows.length
         ? rows.map(({ row }) => row)
-        : [h('tr', {}, h('td', { class: 'empty', colspan: 4 }, filter ? 'No online player matches.' : 'No players are online right now.'))]),
+        : [
+            h(
+              'tr',
+              {},
+              h(
+                'td',
+                { class: 'empty', colspan: 4 },
+                filter ? 'No online player matches.' : 'No players are online right now.',
+              ),
+            ),
+          ]),
     );
     if (rows.length) fillSessions(rows).catch(handleError);
     openOther.replaceChildren(
       ...(filter && !ids.includes(search.value.trim())
-        ? ['Offline players: ', h('a', { href: `#/players/${encodeURIComponent(search.value.trim())}` }, `open "${search.value.trim()}"`)]
+        ? [
+            'Offline players: ',
+            h('a', { href: `#/players/${encodeURIComponent(search.value.trim())}` }, `open "${search.value.trim()}"`),
+          ]
         : []),
     );
   }
@@ -450,15 +520,27 @@ function playersView() {
     render();
   };
   const reload = () => {
-    if (loading) return void (again = true);
+    if (loading) {
+      again = true;
+      return;
+    }
     const wait = lastLoad + LIST_REFRESH_MIN_MS - Date.now();
-    if (wait > 0) return void (throttle ??= setTimeout(() => ((throttle = undefined), reload()), wait));
+    if (wait > 0) {
+      throttle ??= setTimeout(() => {
+        throttle = undefined;
+        reload();
+      }, wait);
+      return;
+    }
     lastLoad = Date.now();
     loading = load()
       .catch(handleError)
       .finally(() => {
         loading = null;
-        if (again) (again = false), reload();
+        if (again) {
+          again = false;
+          reload();
+        }
       });
   };
   const stop = keepLoaded(load, 30_000);
@@ -472,7 +554,8 @@ function playersView() {
 
 // ------------------------------------------------------------------ one player
 
-const SESSION_FIELDS = 'loginAt lastActivityAt lastSeenAt actionsCount tradesCount tradeVolume combatEvents sectorsVisited';
+const SESSION_FIELDS =
+  'loginAt lastActivityAt lastSeenAt actionsCount tradesCount tradeVolume combatEvents sectorsVisited';
 const SUMMARY_FIELDS =
   'totalSessions totalPlaytimeSeconds totalActions totalTrades totalTradeVolume totalCombatEvents uniqueSectorsVisited lastUpdated';
 const DAILY_FIELDS = 'date sessions playtimeSeconds actions trades tradeVolume combatEvents';
@@ -544,7 +627,13 @@ function playerView(playerId) {
               'tbody',
               {},
               data.recentEvents.map((event) =>
-                h('tr', {}, h('td', {}, time(event.timestamp)), h('td', {}, humanize(event.eventType)), h('td', {}, readableDetails(event.details))),
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, time(event.timestamp)),
+                  h('td', {}, humanize(event.eventType)),
+                  h('td', {}, readableDetails(event.details)),
+                ),
               ),
             ),
           )

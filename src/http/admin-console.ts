@@ -3,13 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeAsset, pathOf, sendAsset, type StaticAsset } from './static-assets.ts';
+import { makeAsset, pathOf, type StaticAsset, sendAsset } from './static-assets.ts';
 
 export const ADMIN_CONSOLE_PATH = '/admin';
 
 const require = createRequire(import.meta.url);
 const own = (name: string) => fileURLToPath(new URL(`../console/${name}`, import.meta.url));
-const fromPackage = (packageName: string, file: string) => join(dirname(require.resolve(`${packageName}/package.json`)), file);
+const fromPackage = (packageName: string, file: string) =>
+  join(dirname(require.resolve(`${packageName}/package.json`)), file);
 
 const JS = 'text/javascript; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';

@@ -29,7 +29,11 @@ export function useRequestBodyLimit(maxBytes: number): Plugin {
   };
 }
 
-function countingBody(request: Request, maxBytes: number, fetchAPI: { Request: typeof Request; TransformStream: typeof TransformStream }): Request {
+function countingBody(
+  request: Request,
+  maxBytes: number,
+  fetchAPI: { Request: typeof Request; TransformStream: typeof TransformStream },
+): Request {
   // A native stream needs the native TransformStream (graphql-yoga#4583).
   const Transform = request.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
   let read = 0;

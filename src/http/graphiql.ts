@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphiQLOptions } from 'graphql-yoga';
-import { makeAsset, pathOf, sendAsset, type StaticAsset } from './static-assets.ts';
+import { makeAsset, pathOf, type StaticAsset, sendAsset } from './static-assets.ts';
 
 /** Where GraphiQL's own files are served from. */
 export const GRAPHIQL_ASSETS_PATH = '/graphiql/';
@@ -93,7 +93,10 @@ const dataUrlBytes = (dataUrl: string) => Buffer.from(dataUrl.slice(dataUrl.inde
 
 /** JSON that is safe inside a <script> element. */
 export const scriptJson = (value: unknown) =>
-  JSON.stringify(value ?? {}).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  JSON.stringify(value ?? {})
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -109,14 +109,19 @@ export function serveGraphQLOverWebSocket(
   };
 }
 
-function withoutHttpStatus(result: ExecutionResult): ExecutionResult | void {
-  if (!result.errors?.some((error) => error.extensions?.['http'] !== undefined)) return;
+function withoutHttpStatus(result: ExecutionResult): ExecutionResult | undefined {
+  if (!result.errors?.some((error) => error.extensions?.['http'] !== undefined)) return undefined;
   return {
     ...result,
     errors: result.errors.map((error) => {
       if (error.extensions?.['http'] === undefined) return error;
       const { http: _http, ...extensions } = error.extensions;
-      return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions });
+      return new GraphQLError(error.message, {
+        nodes: error.nodes,
+        path: error.path,
+        originalError: error.originalError,
+        extensions,
+      });
     }),
   };
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RedisClient } from '../redis.ts';
 import type { Registry } from 'prom-client';
+import type { RedisClient } from '../redis.ts';
 
 export interface OpsRouteSources {
   redis: RedisClient;

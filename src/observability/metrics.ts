@@ -1,6 +1,6 @@
-import { getOperationAST, Kind, OperationTypeNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, type GraphQLSchema, getOperationAST, Kind, OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { GraphQLContext } from '../context.ts';
 import { ErrorCode } from '../schema/errors.ts';
 
@@ -171,11 +171,15 @@ export class ServiceMetrics {
           onSubscribeError: () => done(),
         };
       },
-      onValidate: () => ({ result }) => {
-        for (const error of result) {
-          this.errors.inc({ code: ServiceMetrics.codeLabel(error.extensions?.['code'] ?? 'GRAPHQL_VALIDATION_FAILED') });
-        }
-      },
+      onValidate:
+        () =>
+        ({ result }) => {
+          for (const error of result) {
+            this.errors.inc({
+              code: ServiceMetrics.codeLabel(error.extensions?.['code'] ?? 'GRAPHQL_VALIDATION_FAILED'),
+            });
+          }
+        },
     };
   }
 }

@@ -1,12 +1,12 @@
 import {
-  getArgumentValues,
-  getNamedType,
-  isObjectType,
-  Kind,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLObjectType,
+  getArgumentValues,
+  getNamedType,
+  isObjectType,
+  Kind,
   type SelectionSetNode,
 } from 'graphql';
 import { rulesOf } from '../schema/field-rules.ts';
@@ -22,7 +22,8 @@ export function collectFields(
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) fields.push(selection);
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (!selection.typeCondition || selection.typeCondition.name.value === type.name) visit(selection.selectionSet, seen);
+        if (!selection.typeCondition || selection.typeCondition.name.value === type.name)
+          visit(selection.selectionSet, seen);
       } else {
         const fragment = fragments.get(selection.name.value);
         if (!fragment || seen.has(fragment.name.value) || fragment.typeCondition.name.value !== type.name) continue;

@@ -1,17 +1,17 @@
 import {
-  getOperationAST,
-  getVariableValues,
-  Kind,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
-  type FragmentDefinitionNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  Kind,
 } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.ts';
-import type { CostWindowLimiter } from '../rate-limit/cost-window.ts';
+import type { CostCharge, CostWindowLimiter } from '../rate-limit/cost-window.ts';
 import { grants, unauthorized } from '../schema/builder.ts';
 import { codedError, ErrorCode, fromDomainError } from '../schema/errors.ts';
 import { rulesOf } from '../schema/field-rules.ts';
@@ -74,7 +74,11 @@ export function useOperationGate(limits: OperationGateLimits): Plugin<GraphQLCon
     return { refusal: null, plan };
   };
 
-  const capAnswer = (context: GraphQLContext, plan: OperationPlan | null, result: ExecutionResult): ExecutionResult | null => {
+  const capAnswer = (
+    context: GraphQLContext,
+    plan: OperationPlan | null,
+    result: ExecutionResult,
+  ): ExecutionResult | null => {
     if (context.budget.refusal) return { errors: [context.budget.refusal] };
     if (!plan || plan.cost * BYTES_PER_COST_UNIT < limits.maxResponseBytes) return null;
     const bytes = Buffer.byteLength(JSON.stringify(result));
@@ -122,7 +126,9 @@ function planOperation(args: ExecutionArgs): OperationPlan | { refusal: GraphQLE
   if (!operation) return null;
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return null;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, { maxErrors: 1 });
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
+    maxErrors: 1,
+  });
   if (coerced.errors) return null;
   const variables = coerced.coerced;
   const context = args.contextValue as GraphQLContext;
@@ -164,7 +170,10 @@ function scopesOf(
   const options = extensions['pothosOptions'] as { authScopes?: unknown } | undefined;
   const authScopes = options?.authScopes;
   if (authScopes === undefined) return null;
-  const scopes = typeof authScopes === 'function' ? (authScopes as (...a: unknown[]) => unknown)(undefined, fieldArgs, context) : authScopes;
+  const scopes =
+    typeof authScopes === 'function'
+      ? (authScopes as (...a: unknown[]) => unknown)(undefined, fieldArgs, context)
+      : authScopes;
   return scopes as Record<string, unknown>;
 }
 
@@ -186,7 +195,7 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
 }
 
 async function chargeWrites(limiter: CostWindowLimiter, caller: string, writes: number): Promise<GraphQLError | null> {
-  let charge;
+  let charge: CostCharge;
   try {
     charge = await limiter.charge(caller, writes);
   } catch {

@@ -1,4 +1,4 @@
-import { NoSchemaIntrospectionCustomRule, type GraphQLError } from 'graphql';
+import { type GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 // graphql-js appends these to unknown fields, arguments, types, enum values
@@ -18,7 +18,10 @@ const strip = (errors: readonly (Error | GraphQLError)[] | undefined) => {
  */
 export function useHiddenSuggestions(): Plugin {
   return {
-    onValidate: () => ({ result }) => strip(result),
+    onValidate:
+      () =>
+      ({ result }) =>
+        strip(result),
     onExecute: () => ({
       onExecuteDone: ({ result }) => {
         if (isAsyncIterable(result)) return { onNext: ({ result: next }) => strip(next.errors) };

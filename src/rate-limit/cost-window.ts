@@ -55,7 +55,10 @@ export class CostWindowLimiter {
     // The key outlives its window a little, so clocks a few seconds apart across instances agree.
     const [allowed, detail] = await this.#take(key, cost, this.#budget, 2 * WINDOW_MS);
     const windowLeftMs = (window + 1) * WINDOW_MS - now;
-    return { allowed: allowed === 1, retryAfterSeconds: allowed === 1 ? 0 : Math.ceil(Math.max(0, Math.min(detail, windowLeftMs)) / 1000) };
+    return {
+      allowed: allowed === 1,
+      retryAfterSeconds: allowed === 1 ? 0 : Math.ceil(Math.max(0, Math.min(detail, windowLeftMs)) / 1000),
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 import { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
-import { GraphQLError, type ASTNode, type GraphQLFieldResolver } from 'graphql';
+import { type ASTNode, GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import { isAsyncIterable, maskError as maskUnexpectedError, type Plugin } from 'graphql-yoga';
 import { EventIdReusedError, InvalidInputError, StoreUnavailableError } from '../activity/errors.ts';
 

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../activity/errors.ts';
 import { checkEventId } from '../activity/event-ids.ts';
-import { EVENT_TYPES, type ActivityEvent, type EventType } from '../activity/records.ts';
-import { MAX_BATCH_EVENTS, type ActivityInput, type TrackedActivity } from '../activity/store.ts';
+import { type ActivityEvent, EVENT_TYPES, type EventType } from '../activity/records.ts';
+import { type ActivityInput, MAX_BATCH_EVENTS, type TrackedActivity } from '../activity/store.ts';
 import { checkActivity, checkLimit, checkPlayerId, MAX_DETAILS_BYTES } from '../activity/validation.ts';
 import { actAsPlayer, builder, readPlayer } from './builder.ts';
 import { fromDomainError } from './errors.ts';
@@ -50,7 +50,6 @@ const ActivityEventRef = builder.objectRef<ActivityEvent>('ActivityEvent').imple
     }),
   }),
 });
-
 
 const TrackActivityResultRef = builder.objectRef<TrackedActivity>('TrackActivityResult').implement({
   fields: (t) => ({

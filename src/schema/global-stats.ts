@@ -1,4 +1,4 @@
-import { DEFAULT_HISTORY_MS, MAX_HISTORY_MS, type GlobalDailyStats, type OnlineCountPoint } from '../activity/store.ts';
+import { DEFAULT_HISTORY_MS, type GlobalDailyStats, MAX_HISTORY_MS, type OnlineCountPoint } from '../activity/store.ts';
 import { checkDate } from '../activity/validation.ts';
 import { builder } from './builder.ts';
 import { fieldRules } from './field-rules.ts';

@@ -1,5 +1,5 @@
-import type { CompletedSession, PlayerSession } from '../activity/records.ts';
 import { checkEventId } from '../activity/event-ids.ts';
+import type { CompletedSession, PlayerSession } from '../activity/records.ts';
 import { checkPlayerId } from '../activity/validation.ts';
 import { actAsPlayer, builder, readPlayer } from './builder.ts';
 import { EVENT_ID_DESCRIPTION } from './event-id.ts';

@@ -24,10 +24,14 @@ export async function startTestCluster(masters = 3): Promise<TestCluster> {
   const servers = await Promise.all(
     Array.from({ length: masters }, (_, index) =>
       LocalRedisServer.start('redis-server', [
-        '--cluster-enabled', 'yes',
-        '--cluster-config-file', `nodes-${index}.conf`,
-        '--cluster-node-timeout', '2000',
-        '--dir', dir,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${index}.conf`,
+        '--cluster-node-timeout',
+        '2000',
+        '--dir',
+        dir,
       ]),
     ),
   );

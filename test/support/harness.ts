@@ -2,12 +2,12 @@ import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import { Cluster, Redis } from 'ioredis';
-import { createApp, type App } from '../../src/app.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type App, createApp } from '../../src/app.ts';
 import { mintToken, type TokenRequest } from '../../src/auth.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { LocalRedisServer } from '../../src/redis-server.ts';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ManualClock } from './clock.ts';
 import type { TestCluster } from './cluster.ts';
 

@@ -35,18 +35,30 @@ export async function startReplicatedCluster({ masters = 3, nodeTimeoutMs = 1000
   const servers = await Promise.all(
     Array.from({ length: masters * 2 }, (_, index) =>
       LocalRedisServer.start('redis-server', [
-        '--cluster-enabled', 'yes',
-        '--cluster-config-file', `nodes-${index}.conf`,
-        '--cluster-node-timeout', String(nodeTimeoutMs),
-        '--dir', dir,
-        '--masteruser', CLUSTER_USER,
-        '--masterauth', CLUSTER_PASSWORD,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${index}.conf`,
+        '--cluster-node-timeout',
+        String(nodeTimeoutMs),
+        '--dir',
+        dir,
+        '--masteruser',
+        CLUSTER_USER,
+        '--masterauth',
+        CLUSTER_PASSWORD,
         ...auth,
       ]),
     ),
   );
   const connect = (server: LocalRedisServer) =>
-    new Redis({ port: server.port, host: '127.0.0.1', username: CLUSTER_USER, password: CLUSTER_PASSWORD, maxRetriesPerRequest: 1 });
+    new Redis({
+      port: server.port,
+      host: '127.0.0.1',
+      username: CLUSTER_USER,
+      password: CLUSTER_PASSWORD,
+      maxRetriesPerRequest: 1,
+    });
   const byPort = new Map(servers.map((server) => [server.port, server]));
   const stop = async () => {
     await Promise.all(servers.map((server) => server.stop()));
@@ -55,8 +67,19 @@ export async function startReplicatedCluster({ masters = 3, nodeTimeoutMs = 1000
   try {
     await run(
       'redis-cli',
-      ['--user', CLUSTER_USER, '--pass', CLUSTER_PASSWORD, '--no-auth-warning', '--cluster', 'create',
-        ...servers.map((server) => `127.0.0.1:${server.port}`), '--cluster-replicas', '1', '--cluster-yes'],
+      [
+        '--user',
+        CLUSTER_USER,
+        '--pass',
+        CLUSTER_PASSWORD,
+        '--no-auth-warning',
+        '--cluster',
+        'create',
+        ...servers.map((server) => `127.0.0.1:${server.port}`),
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ],
       { timeout: 30_000 },
     );
     await Promise.all(servers.map((server) => waitUntilSettled(connect(server), masters)));
@@ -114,7 +137,9 @@ async function waitUntilSettled(redis: Redis, masters: number, timeoutMs = 30_00
       if (info.includes('cluster_state:ok') && replicas === masters && synced) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`the cluster did not settle (state ok, every replica connected and in sync):\n${(await redis.call('CLUSTER', 'NODES')) as string}`);
+    throw new Error(
+      `the cluster did not settle (state ok, every replica connected and in sync):\n${(await redis.call('CLUSTER', 'NODES')) as string}`,
+    );
   } finally {
     redis.disconnect();
   }

@@ -1,14 +1,14 @@
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { parse, print, type ExecutionResult } from 'graphql';
+import { type ExecutionResult, parse, print } from 'graphql';
 import { createClient } from 'graphql-ws';
-import { SignJWT, type JWTPayload } from 'jose';
+import type { Redis } from 'ioredis';
+import { type JWTPayload, SignJWT } from 'jose';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import type { Redis } from 'ioredis';
 import { startTestService, TEST_JWT_SECRET, type TestService, type TestServiceOptions } from './harness.ts';
-import { dumpRedis } from './redis-dump.ts';
 import { OnlineCountChanges, TrackActivity, TrackLogin, TrackLogout } from './operations.ts';
+import { dumpRedis } from './redis-dump.ts';
 
 /**
  * Shared by the security-*.test.ts files (issue 3, end to end): callers and
@@ -30,7 +30,10 @@ export const bytes = (secret: string) => new TextEncoder().encode(secret);
 export const bearer = (token: string) => `Bearer ${token}`;
 
 /** An HS256 token with exactly these claims (none added), for claims mintToken would never write. */
-export function hs256(claims: JWTPayload, { secret = TEST_JWT_SECRET, expiresIn = '1h' as string | null, alg = 'HS256' } = {}) {
+export function hs256(
+  claims: JWTPayload,
+  { secret = TEST_JWT_SECRET, expiresIn = '1h' as string | null, alg = 'HS256' } = {},
+) {
   const jwt = new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).setIssuedAt();
   if (expiresIn !== null) jwt.setExpirationTime(expiresIn);
   return jwt.sign(bytes(secret));
@@ -43,14 +46,18 @@ export async function expectOk<T extends ExecutionResult<unknown>>(pending: Prom
 }
 
 /** `count` aliases of one selection. */
-export const aliases = (count: number, selection: string) => Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join('\n');
+export const aliases = (count: number, selection: string) =>
+  Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join('\n');
 
 /**
  * A valid document `depth` fields deep: `{ __type(name: "Query") { fields { type { ofType { … { name } } } } } }`
  * (only `__schema` is exempt from the depth limit, not `__type`).
  */
 export const nested = (depth: number) => {
-  const inner = Array.from({ length: depth - 4 }, () => 'ofType').reduceRight((body, field) => `${field} { ${body} }`, 'name');
+  const inner = Array.from({ length: depth - 4 }, () => 'ofType').reduceRight(
+    (body, field) => `${field} { ${body} }`,
+    'name',
+  );
   return `{ __type(name: "Query") { fields { type { ${inner} } } } }`;
 };
 
@@ -163,7 +170,8 @@ export function securityKit(service: TestService) {
           complete: () => resolve(result),
           error: (error) => {
             if (Array.isArray(error)) resolve({ errors: error });
-            else if (typeof error === 'object' && error !== null && 'code' in error) resolve({ closeCode: Number(error.code) });
+            else if (typeof error === 'object' && error !== null && 'code' in error)
+              resolve({ closeCode: Number(error.code) });
             else reject(error);
           },
         });
@@ -173,5 +181,17 @@ export function securityKit(service: TestService) {
     }
   }
 
-  return { dump, seed, request, post, serviceToken, adminToken, playerToken, startVariant, firstOverSse, firstOverWs, overWs };
+  return {
+    dump,
+    seed,
+    request,
+    post,
+    serviceToken,
+    adminToken,
+    playerToken,
+    startVariant,
+    firstOverSse,
+    firstOverWs,
+    overWs,
+  };
 }

@@ -1,5 +1,5 @@
 import type { ExecutionResult } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** The three ways a client reaches the API; every protection is tested on each. */
@@ -19,7 +19,12 @@ export type Outcome = ExecutionResult & { closeCode?: number; status?: number };
  * /graphql endpoint on a real port) and returns its first result; a
  * subscription is ended after that.
  */
-export function firstResult(transport: Transport, url: string, token: string | null, payload: Payload): Promise<Outcome> {
+export function firstResult(
+  transport: Transport,
+  url: string,
+  token: string | null,
+  payload: Payload,
+): Promise<Outcome> {
   if (transport === 'http') return overHttp(url, token, payload);
   if (transport === 'sse') return overSse(url, token, payload);
   return withSocket(url, token, (socket) => socket.first(payload));
@@ -53,7 +58,8 @@ async function overSse(url: string, token: string | null, payload: Payload): Pro
       buffered += decoder.decode(chunk, { stream: true });
       for (const event of buffered.split('\n\n').slice(0, -1)) {
         const data = event.split('\n').find((line) => line.startsWith('data:'));
-        if (event.includes('event: next') && data) return { ...(JSON.parse(data.slice(5)) as ExecutionResult), status: response.status };
+        if (event.includes('event: next') && data)
+          return { ...(JSON.parse(data.slice(5)) as ExecutionResult), status: response.status };
         if (event.includes('event: complete')) return { status: response.status };
       }
     }
@@ -74,7 +80,11 @@ export interface Socket {
   closeCode(): number | undefined;
 }
 
-export async function withSocket<T>(url: string, token: string | null, use: (socket: Socket) => Promise<T>): Promise<T> {
+export async function withSocket<T>(
+  url: string,
+  token: string | null,
+  use: (socket: Socket) => Promise<T>,
+): Promise<T> {
   const socket = openSocket(url, token);
   try {
     return await use(socket);
@@ -140,4 +150,5 @@ export function openSocket(url: string, token: string | null): Socket {
   };
 }
 
-const auth = (token: string | null): Record<string, string> => (token === null ? {} : { authorization: `Bearer ${token}` });
+const auth = (token: string | null): Record<string, string> =>
+  token === null ? {} : { authorization: `Bearer ${token}` };

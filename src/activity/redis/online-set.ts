@@ -67,6 +67,10 @@ export class OnlineSet {
    */
   async applyGlobal(notes: readonly string[], deadline: Deadline): Promise<void> {
     if (notes.length === 0) return;
-    await this.#runner.run(this.#applyGlobal, { keys: { online: this.keys.online }, args: { notes: JSON.stringify(notes) } }, deadline);
+    await this.#runner.run(
+      this.#applyGlobal,
+      { keys: { online: this.keys.online }, args: { notes: JSON.stringify(notes) } },
+      deadline,
+    );
   }
 }

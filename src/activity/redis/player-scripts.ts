@@ -1,11 +1,11 @@
 import { ReplyError } from 'ioredis';
+import { EventIdReusedError } from '../errors.ts';
+import type { EventIdCall } from '../event-ids.ts';
+import { epochMicros, toStoredTimestamp, utcDay } from '../time.ts';
 import { EVENT_ID_DEFAULTS, globalScriptConstants, LIMITS, ONLINE_COUNT_CHANNEL, TTL_SECONDS } from './layout.ts';
 import type { RedisMode } from './mode.ts';
 import type { OnlineSet } from './online-set.ts';
 import type { Deadline, Script, ScriptArgs, ScriptCall, ScriptRunner } from './runner.ts';
-import { EventIdReusedError } from '../errors.ts';
-import type { EventIdCall } from '../event-ids.ts';
-import { epochMicros, toStoredTimestamp, utcDay } from '../time.ts';
 
 export interface EventIdWindow {
   /** How long an event id is remembered (EVENT_ID_TTL_SECONDS). */

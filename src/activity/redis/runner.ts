@@ -56,7 +56,8 @@ export const isScriptFailure = (error: unknown): error is Error =>
   error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message);
 
 // Replies that mean "Redis cannot serve right now" rather than "this call is wrong".
-const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS|MOVED|ASK)\b/;
+const TRANSIENT_REPLY =
+  /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOSCRIPT|OOM|MISCONF|NOREPLICAS|MOVED|ASK)\b/;
 // MOVED/ASK reach a caller only when ioredis did not follow them (see
 // #checkReplicaAcks) or while a failover moves slots: Redis is busy, not the call wrong.
 
@@ -112,7 +113,12 @@ export class ScriptRunner {
    * its first key on a cluster); `constants` reach the script as arguments
    * that every call has, without being sent with each call.
    */
-  define(file: string, libraries: readonly LuaLibrary[], keyNames: readonly string[], constants: ScriptArgs = {}): Script {
+  define(
+    file: string,
+    libraries: readonly LuaLibrary[],
+    keyNames: readonly string[],
+    constants: ScriptArgs = {},
+  ): Script {
     const header = [
       `local KEY_NAMES = {${keyNames.map((name) => luaString(checkName(name))).join(', ')}}`,
       `local CONSTANTS = {${Object.entries(constants)
@@ -210,7 +216,9 @@ export class ScriptRunner {
     }
     if (error) throw error;
     if (typeof acked !== 'number' || acked < acks.replicas) {
-      throw new ReplicaAckError(`${String(acked)} of ${acks.replicas} replicas acknowledged the write in ${acks.timeoutMs} ms`);
+      throw new ReplicaAckError(
+        `${String(acked)} of ${acks.replicas} replicas acknowledged the write in ${acks.timeoutMs} ms`,
+      );
     }
     return replies;
   }
@@ -237,7 +245,10 @@ export class ScriptRunner {
       const remaining = deadline.remainingMs;
       if (remaining <= 0) throw new DeadlineExceeded('the call deadline passed before Redis was asked');
       const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new DeadlineExceeded('Redis did not answer before the call deadline')), remaining);
+        timer = setTimeout(
+          () => reject(new DeadlineExceeded('Redis did not answer before the call deadline')),
+          remaining,
+        );
       });
       return await Promise.race([work(), expired]);
     } catch (error) {
