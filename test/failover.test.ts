@@ -6,6 +6,7 @@ import { clusterMode } from '../src/activity/redis/cluster.ts';
 import { type App, createApp } from '../src/app.ts';
 import { mintToken } from '../src/auth.ts';
 import { loadConfig } from '../src/config.ts';
+import { eventually } from './support/eventually.ts';
 import { errorCodes, TEST_JWT_SECRET } from './support/harness.ts';
 import { PlayerSession, TrackActivity, TrackLogin } from './support/operations.ts';
 import { type ReplicatedCluster, startReplicatedCluster } from './support/replicated-cluster.ts';
@@ -159,20 +160,16 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
 }
 
 async function waitForAsync(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(
+    async () => {
+      if (!(await condition().catch(() => false))) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const waitFor = (condition: () => boolean, timeoutMs: number, what: string) =>
+  waitForAsync(async () => condition(), timeoutMs, what);
 
 describe('failover of a Redis Cluster master (3 masters + 3 replicas, ACL user)', () => {
   it('heals by itself, answering SERVICE_UNAVAILABLE meanwhile; counts acknowledged writes lost', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { LocalRedisServer } from '../../src/redis-server.ts';
+import { eventually } from './eventually.ts';
 
 const run = promisify(execFile);
 
@@ -124,21 +125,21 @@ export async function startReplicatedCluster({ masters = 3, nodeTimeoutMs = 1000
 /** Until this node sees the cluster ok and every master with a replica in sync. */
 async function waitUntilSettled(redis: Redis, masters: number, timeoutMs = 30_000): Promise<void> {
   try {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const info = (await redis.call('CLUSTER', 'INFO')) as string;
-      const nodes = (await redis.call('CLUSTER', 'NODES')) as string;
-      const replicas = nodes
-        .split('\n')
-        .map((line) => line.split(' '))
-        .filter((fields) => fields[2]?.split(',').includes('slave') && fields[7] === 'connected').length;
-      const role = (await redis.call('ROLE')) as [string, ...unknown[]];
-      const synced = role[0] !== 'slave' || role[3] === 'connected';
-      if (info.includes('cluster_state:ok') && replicas === masters && synced) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(
-      `the cluster did not settle (state ok, every replica connected and in sync):\n${(await redis.call('CLUSTER', 'NODES')) as string}`,
+    await eventually(
+      async () => {
+        const info = (await redis.call('CLUSTER', 'INFO')) as string;
+        const nodes = (await redis.call('CLUSTER', 'NODES')) as string;
+        const replicas = nodes
+          .split('\n')
+          .map((line) => line.split(' '))
+          .filter((fields) => fields[2]?.split(',').includes('slave') && fields[7] === 'connected').length;
+        const role = (await redis.call('ROLE')) as [string, ...unknown[]];
+        const synced = role[0] !== 'slave' || role[3] === 'connected';
+        if (!(info.includes('cluster_state:ok') && replicas === masters && synced)) {
+          throw new Error(`the cluster did not settle (state ok, every replica connected and in sync):\n${nodes}`);
+        }
+      },
+      { timeoutMs, intervalMs: 50 },
     );
   } finally {
     redis.disconnect();
