@@ -334,10 +334,6 @@ export class ActivityStore {
     return this.#online.count(this.#startCall());
   }
 
-  getOnlinePlayerIds(): Promise<string[]> {
-    return this.#online.members(this.#startCall());
-  }
-
   /** The count with the version of the online set it belongs to, read together. */
   async getVersionedOnlineCount(): Promise<VersionedCount> {
     return decodeVersionedCount(await this.#online.versionedCount(this.#startCall())) ?? { count: 0, version: 0 };

@@ -1,23 +1,14 @@
 import { InvalidInputError } from '../errors.ts';
+import type { DailyStats } from '../records.ts';
 import { utcDay } from '../time.ts';
 import { globalKeys } from './layout.ts';
 import type { RedisMode } from './mode.ts';
 import type { Deadline, ScriptRunner } from './runner.ts';
 
-/** One UTC day, game-wide. */
-export interface GlobalDailyStats {
-  date: string;
+/** One UTC day, game-wide: a player's daily counters summed over every player, and two figures of its own. */
+export interface GlobalDailyStats extends Omit<DailyStats, 'playerId'> {
   /** Distinct players seen that day (a HyperLogLog estimate: exact for small numbers, about ±1 % beyond). */
   activePlayers: number;
-  /** Sessions opened (logins). */
-  sessions: number;
-  /** Playtime of the sessions completed that day. */
-  playtimeSeconds: number;
-  /** Gameplay events recorded. */
-  actions: number;
-  trades: number;
-  tradeVolume: number;
-  combatEvents: number;
   /** The highest online count of the day. */
   peakOnline: number;
 }

@@ -26,10 +26,6 @@ export class OnlineSet {
     return this.#runner.command(deadline, (redis) => redis.scard(this.keys.online));
   }
 
-  members(deadline: Deadline): Promise<string[]> {
-    return this.#runner.command(deadline, (redis) => redis.smembers(this.keys.online));
-  }
-
   async scan(cursor: string, count: number, deadline: Deadline): Promise<{ cursor: string; playerIds: string[] }> {
     const [next, playerIds] = await this.#runner.command(deadline, (redis) =>
       redis.sscan(this.keys.online, cursor, 'COUNT', count),
