@@ -1,12 +1,23 @@
 # syntax=docker/dockerfile:1
-# Player Activity API: Node 24 runs the TypeScript sources directly (type
-# stripping), so the image is the sources plus production dependencies.
+# Player Activity API: the sources compiled to JavaScript (scripts/build.ts)
+# plus production dependencies. Node could run the TypeScript itself, at
+# ~17 MiB more RSS (README, Memory).
 
 # --- dependencies: installed with the lockfile, without dev tools ---
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- build: dist/ from src/, with the dev dependencies (the TypeScript compiler) ---
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.ts ./scripts/
+COPY src ./src
+RUN node scripts/build.ts
 
 # --- runtime: non-root, no npm in the signal path ---
 FROM node:24-bookworm-slim AS runtime
@@ -19,7 +30,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json schema.graphql ./
-COPY --chown=node:node src ./src
+COPY --from=build --chown=node:node /app/dist ./dist
 USER node
 EXPOSE 4000 9464
 # /health on the operators' port; node's fetch, as the slim image has no curl.
@@ -28,4 +39,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
 # The process tests start exactly this (test/support/main-process.ts); node
 # is PID 1's only child of note and gets SIGTERM itself: graceful shutdown.
 STOPSIGNAL SIGTERM
-CMD ["node", "src/main.ts"]
+CMD ["node", "dist/main.js"]

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SERVICE_NODE_FLAGS } from '../src/service-process.ts';
+import { SERVICE_ENTRY, SERVICE_NODE_FLAGS } from '../src/service-process.ts';
 import type { MachineInfo } from './machine.ts';
 import { BUSY_OTHER_CPU } from './machine.ts';
 import type { BenchSettings } from './settings.ts';
@@ -75,7 +75,7 @@ export function header(machine: MachineInfo, settings: BenchSettings, serverLogL
     `rounds:  ${settings.warmupSeconds} s warm-up, then ${settings.rounds} × ${settings.roundSeconds} s, median round reported; ` +
       `${settings.connections} HTTP connections (${settings.batchConnections} for batches), ${settings.players} players, ` +
       `${settings.storeInFlight} store batches in flight`,
-    `service: node ${(settings.serverNodeFlags ?? SERVICE_NODE_FLAGS).join(' ') || '(no flags)'} src/main.ts`,
+    `service: node ${(settings.serverNodeFlags ?? SERVICE_NODE_FLAGS).join(' ') || '(no flags)'} ${SERVICE_ENTRY}`,
   ].join('\n');
 }
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { mintToken, randomSecret } from '../src/auth.ts';
 import { LocalRedisServer } from '../src/redis-server.ts';
-import { ServerProcess } from '../src/service-process.ts';
+import { buildService, ServerProcess } from '../src/service-process.ts';
 import { ingestConsistency } from './checks.ts';
 import { trackLoginBody } from './graphql.ts';
 import { HttpClient } from './load.ts';
@@ -91,6 +91,7 @@ async function main(): Promise<number> {
 
   const secret = randomSecret();
   const serverLogLevel = settings.serverLogLevel ?? 'info';
+  buildService();
   const server = await ServerProcess.start({
     redisUrl: redisServer.url,
     jwtSecret: secret,

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { mintToken } from '../src/auth.ts';
 import { LocalRedisServer } from '../src/redis-server.ts';
-import { ServerProcess } from '../src/service-process.ts';
+import { buildService, ServerProcess } from '../src/service-process.ts';
 
 /**
  * Soak: many virtual players log in, act, send heartbeats and log out
@@ -78,6 +78,7 @@ const MUTATION = {
 
 process.env['REDIS_COMMAND_TIMEOUT_MS'] = String(COMMAND_TIMEOUT_MS);
 const redisServer = await LocalRedisServer.start();
+buildService();
 const servers = await Promise.all(
   [0, 1].map(() => ServerProcess.start({ redisUrl: redisServer.url, jwtSecret: SECRET, logLevel: 'error' })),
 );

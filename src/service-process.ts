@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './redis-server.ts';
 
@@ -13,6 +14,13 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * data under load before it is collected: RSS 400+ MiB for ~50 MiB live.
  */
 export const SERVICE_NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=16'] as const;
+/** What production runs (`npm start`, the image's CMD): src/ compiled by scripts/build.ts. */
+export const SERVICE_ENTRY = 'dist/main.js';
+
+/** Compiles src/ into dist/ (scripts/build.ts), so a child service runs the current code. */
+export function buildService(): void {
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build.ts')], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+}
 // A guard against a server that never comes up, not a speed check: three
 // processes loading their modules at once on 2 busy cores can take 15 s.
 const START_TIMEOUT_MS = 45_000;
@@ -35,7 +43,7 @@ export interface ServerOptions {
 }
 
 /**
- * The API server under test, as production runs it (`node src/main.ts`,
+ * The API server under test, as production runs it (`node dist/main.js`,
  * NODE_ENV=production) in a child process: on a 2-core machine the load
  * generator then has the other core and does not share the server's event loop.
  */
@@ -58,8 +66,10 @@ export class ServerProcess {
 
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const port = await freePort();
-    const entry = options.entry ?? 'src/main.ts';
-    const nodeArgs: string[] = entry === 'src/main.ts' ? [...(options.nodeFlags ?? SERVICE_NODE_FLAGS)] : [];
+    const entry = options.entry ?? SERVICE_ENTRY;
+    if (!existsSync(join(PROJECT_ROOT, entry)))
+      throw new Error(`${entry} is missing: run buildService() (npm run build) first`);
+    const nodeArgs: string[] = entry === SERVICE_ENTRY ? [...(options.nodeFlags ?? SERVICE_NODE_FLAGS)] : [];
     if (options.cpuProfileDir) {
       mkdirSync(options.cpuProfileDir, { recursive: true });
       nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);

@@ -76,9 +76,26 @@ describe('the commands people and machines run', () => {
     expect(redisToolProblem('redis-cli')).toBeNull();
   });
 
-  it('npm start execs the same command (no shell left between npm and node)', () => {
+  it('npm start execs the same command (no shell left between npm and node), after building dist/', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['start']).toBe(`exec ${MAIN_COMMAND.join(' ')}`);
+    expect(scripts['prestart']).toBe('node scripts/build.ts');
+    expect(scripts['build']).toBe('node scripts/build.ts');
+  });
+
+  it('dist/ holds every module of src/ as JavaScript and every file src/ reads at run time, and no TypeScript', async () => {
+    const filesUnder = (dir: string): string[] =>
+      readdirSync(new URL(dir, root), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name).slice(new URL(dir, root).pathname.length));
+    const sources = filesUnder('src/').filter((file) => !file.endsWith('README.md'));
+    const built = new Set(filesUnder('dist/'));
+    const expected = sources.map((file) => file.replace(/\.ts$/, '.js'));
+    expect(expected.filter((file) => !built.has(file))).toEqual([]);
+    expect([...built].filter((file) => file.endsWith('.ts'))).toEqual([]);
+    // The global setup built it; building again from the same sources leaves it as it is.
+    const { stdout } = await run(process.execPath, ['scripts/build.ts'], { cwd: root });
+    expect(stdout).toContain('dist/ is up to date');
   });
 
   it('the README opens with the install-and-run and test commands that .ci/run uses', () => {
@@ -118,7 +135,7 @@ describe('the commands people and machines run', () => {
       const exited = once(npm, 'exit');
       try {
         await expect.poll(() => output, { timeout: 30_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
-        const service = descendants(npm.pid!).find((pid) => commandLine(pid).includes('src/main.ts'));
+        const service = descendants(npm.pid!).find((pid) => commandLine(pid).includes('dist/main.js'));
         expect(service, 'the node process under npm').toBeDefined();
         npm.kill(signal);
         await exited;

@@ -13,7 +13,7 @@ let redis: Redis;
 let instances: Instance[];
 let authorization: string;
 
-/** One API process as production runs it (`node src/main.ts`, NODE_ENV=production), started with test/support's startMain. */
+/** One API process as production runs it (`node dist/main.js`, NODE_ENV=production), started with test/support's startMain. */
 interface Instance {
   url: string;
   stop(): Promise<void>;

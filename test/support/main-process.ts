@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
 /** The service's start command, as the Dockerfile's CMD and `npm start` give it. */
-export const MAIN_COMMAND = ['node', 'src/main.ts'] as const;
+export const MAIN_COMMAND = ['node', 'dist/main.js'] as const;
 
-/** `node src/main.ts` in a child process, as `npm start` runs it, with only the given environment. */
+/** `node dist/main.js` in a child process, as `npm start` runs it (the global setup built dist/), with only the given environment. */
 export function startMain(env: Record<string, string>) {
   const child = spawn(process.execPath, MAIN_COMMAND.slice(1), {
     cwd: new URL('../../', import.meta.url),
