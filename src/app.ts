@@ -230,6 +230,8 @@ export function createApp(
     withBodyDeadline(req, res);
     servePublic(req, res, () => void yoga(req, res));
   });
+  // Beyond it Node closes new connections at once: a flood of idle sockets cannot exhaust memory or descriptors.
+  server.maxConnections = config.limits.maxConnections;
   const webSocket = serveGraphQLOverWebSocket(server, GRAPHQL_PATH, yoga, {
     maxMessageBytes: config.limits.maxRequestBytes,
     maxOperationsPerSocket: config.limits.maxSubscriptionsPerSocket,

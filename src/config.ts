@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 import { EVENT_ID_DEFAULTS } from './activity/redis/layout.ts';
 
@@ -65,7 +66,8 @@ const environment = z.object({
     .positive()
     .default(16 * 1024 * 1024),
   MAX_ITEMS_PER_REQUEST: z.coerce.number().int().positive().default(2000),
-  MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(10_000),
+  MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().optional(),
+  MAX_CONNECTIONS: z.coerce.number().int().positive().default(10_000),
   MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(20),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   CORS_ORIGINS: z
@@ -172,14 +174,29 @@ export interface Config {
     maxResponseBytes: number;
     /** Most items (events, ids) one operation reads from Redis. */
     maxItemsPerRequest: number;
-    /** Most subscriptions open on this instance (SSE and graphql-ws). */
+    /** Most subscriptions open on this instance (SSE and graphql-ws); by default what half the heap holds. */
     maxSubscriptions: number;
+    /** Most TCP connections open at once on the public listener (HTTP, SSE and WebSocket alike). */
+    maxConnections: number;
     /** Most operations open at once on one graphql-ws socket. */
     maxSubscriptionsPerSocket: number;
     /** A request's headers and body must arrive within this time. */
     requestTimeoutMs: number;
   };
 }
+
+/**
+ * Heap one open subscription keeps alive: measured ~34 KiB per SSE
+ * subscriber (Yoga's request, stream and subscription state; 6,000 took
+ * 234 MiB), rounded up. Past the heap limit the process dies, so the
+ * default cap keeps subscriptions to half the heap and the rest for requests.
+ */
+export const HEAP_BYTES_PER_SUBSCRIPTION = 40 * 1024;
+const MOST_SUBSCRIPTIONS = 10_000;
+
+/** The default MAX_SUBSCRIPTIONS: what half of a heap of `heapLimitBytes` holds, at most 10,000. */
+export const subscriptionsTheHeapHolds = (heapLimitBytes: number) =>
+  Math.max(1, Math.min(MOST_SUBSCRIPTIONS, Math.floor(heapLimitBytes / 2 / HEAP_BYTES_PER_SUBSCRIPTION)));
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
 export const isLoopback = (host: string) => LOOPBACK.test(host);
@@ -265,7 +282,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxOperationCost: e.MAX_OPERATION_COST,
       maxResponseBytes: e.MAX_RESPONSE_BYTES,
       maxItemsPerRequest: e.MAX_ITEMS_PER_REQUEST,
-      maxSubscriptions: e.MAX_SUBSCRIPTIONS,
+      maxSubscriptions: e.MAX_SUBSCRIPTIONS ?? subscriptionsTheHeapHolds(getHeapStatistics().heap_size_limit),
+      maxConnections: e.MAX_CONNECTIONS,
       maxSubscriptionsPerSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     },

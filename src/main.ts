@@ -1,5 +1,6 @@
 import { createApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { getHeapStatistics } from 'node:v8';
+import { HEAP_BYTES_PER_SUBSCRIPTION, loadConfig, subscriptionsTheHeapHolds } from './config.ts';
 import { withDevelopmentAuth } from './dev-auth.ts';
 import { createLogger } from './observability/logger.ts';
 import { describeRedis } from './redis.ts';
@@ -21,6 +22,14 @@ async function main(): Promise<void> {
     }),
     { warn: (message) => logger.warn(message) },
   );
+  const heapLimit = getHeapStatistics().heap_size_limit;
+  if (config.limits.maxSubscriptions > subscriptionsTheHeapHolds(heapLimit)) {
+    const neededMiB = Math.ceil((2 * config.limits.maxSubscriptions * HEAP_BYTES_PER_SUBSCRIPTION) / 2 ** 20);
+    logger.warn(
+      `MAX_SUBSCRIPTIONS=${config.limits.maxSubscriptions} needs about ${neededMiB} MiB of heap and this process has ` +
+        `${Math.round(heapLimit / 2 ** 20)} MiB: raise --max-old-space-size or lower MAX_SUBSCRIPTIONS`,
+    );
+  }
   const app = createApp(config, { logger });
   const redis = describeRedis(config.redis);
   const url = await app.start();
