@@ -26,7 +26,7 @@ ENV NODE_ENV=production \
     PORT=4000 \
     OPS_HOST=0.0.0.0 \
     OPS_PORT=9464 \
-    NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=16"
+    NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json schema.graphql ./

@@ -13,7 +13,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * limit, semi-spaces sized for it) the heap grows to several times its live
  * data under load before it is collected: RSS 400+ MiB for ~50 MiB live.
  */
-export const SERVICE_NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=16'] as const;
+export const SERVICE_NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=8'] as const;
 /** What production runs (`npm start`, the image's CMD): src/ compiled by scripts/build.ts. */
 export const SERVICE_ENTRY = 'dist/main.js';
 
