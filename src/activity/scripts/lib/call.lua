@@ -1,7 +1,9 @@
--- Decodes a call. The runner writes the script's key names (KEY_NAMES) and
--- its constants (CONSTANTS: TTLs, caps, the channel) above this file once,
--- and sends KEYS in KEY_NAMES order and the call's own arguments as
--- name/value pairs:  KEYS = {k1, k2}  ARGV = {'player_id', 'p-1', 'now_us', '17…'}
+-- Decodes a call. Each script is a function of the library runner.ts loads
+-- (Redis Functions); its entry, written by ../redis/function-library.ts,
+-- calls decode_call with the script's key names and its constants (TTLs,
+-- caps, the channel), both written into the library once. The runner sends
+-- the keys in key-name order and the call's own arguments as name/value
+-- pairs:  keys = {k1, k2}  args = {'player_id', 'p-1', 'now_us', '17…'}
 -- Scripts read K.session, A.player_id, A.session_ttl and never count
 -- positions. Arguments named in NUMBER_ARGS arrive as numbers; every other
 -- one is a string.
@@ -14,10 +16,25 @@ local NUMBER_ARGS = {
   event_id_ttl = true, event_id_cap = true,
 }
 
-local K, A = {}, {}
-for i = 1, #KEYS do K[KEY_NAMES[i]] = KEYS[i] end
-for name, value in pairs(CONSTANTS) do A[name] = value end
-for i = 1, #ARGV, 2 do A[ARGV[i]] = ARGV[i + 1] end
-for name in pairs(NUMBER_ARGS) do
-  if A[name] ~= nil then A[name] = tonumber(A[name]) end
+-- The call under way. The library's helpers share these; every function
+-- entry sets them afresh (state kept between calls would leak into the next).
+local K, A
+
+-- Once per definition, at its first call: the constants (numbers
+-- converted), read through A's metatable so that no call copies them.
+local function call_constants(constants)
+  for name, value in pairs(constants) do
+    if NUMBER_ARGS[name] then constants[name] = tonumber(value) end
+  end
+  return {__index = constants}
+end
+
+local function decode_call(keys, args, key_names, constants)
+  K = {}
+  for i = 1, #keys do K[key_names[i]] = keys[i] end
+  A = setmetatable({}, constants)
+  for i = 1, #args, 2 do
+    local name = args[i]
+    if NUMBER_ARGS[name] then A[name] = tonumber(args[i + 1]) else A[name] = args[i + 1] end
+  end
 end

@@ -17,8 +17,6 @@
 -- empty array into {} and keeps only 14 significant digits. A value that
 -- would not read back (a non-finite number) fails the script before any write.
 
-local NULL = cjson.null
-
 local function is_finite(x)
   return type(x) == 'number' and x == x and x ~= math.huge and x ~= -math.huge
 end
@@ -119,7 +117,8 @@ end
 -- false (not nil) for an absent optional timestamp
 local function read_optional_ts(record, name)
   local value = record[name]
-  if value == nil or value == NULL then return false end
+  -- cjson.null: cjson is not there yet while Redis 7.0 loads a library
+  if value == nil or value == cjson.null then return false end
   if parse_ts(value) then return value end
   return nil
 end
