@@ -79,15 +79,15 @@ function registration(definition: FunctionDefinition, name: string, resetGlobal:
   return [
     'do',
     `local key_names = {${keyNames}}`,
-    `local constants, defaults = {${constants}}, nil`,
+    `local constants, state = {${constants}}, nil`,
     'local function body()',
     readLua(definition.file),
     'end',
     `redis.register_function{function_name = ${luaString(name)}, flags = {${definition.readOnly ? "'no-writes'" : ''}}, callback = function(keys, args)`,
     ...(resetGlobal ? ['GLOBAL = {}'] : []),
     // Redis 7.0 loads a library without pairs or cjson: converted at the first call
-    'defaults = defaults or call_constants(constants)',
-    'decode_call(keys, args, key_names, defaults)',
+    'state = state or call_state(constants)',
+    'decode_call(keys, args, key_names, state)',
     'return body()',
     'end}',
     'end',

@@ -17,22 +17,28 @@ local NUMBER_ARGS = {
 }
 
 -- The call under way. The library's helpers share these; every function
--- entry sets them afresh (state kept between calls would leak into the next).
+-- entry sets them for its call (nothing of a previous call may show).
 local K, A
 
--- Once per definition, at its first call: the constants (numbers
--- converted), read through A's metatable so that no call copies them.
-local function call_constants(constants)
+-- Once per definition, at its first call: the tables its calls decode
+-- into, reused call after call (a table that grows field by field is
+-- rehashed on the way; one refilled with the same names is not). The
+-- constants (numbers converted) are read through A's metatable, so no call
+-- copies them.
+local function call_state(constants)
   for name, value in pairs(constants) do
     if NUMBER_ARGS[name] then constants[name] = tonumber(value) end
   end
-  return {__index = constants}
+  return {keys = {}, args = setmetatable({}, {__index = constants}), previous = {}}
 end
 
-local function decode_call(keys, args, key_names, constants)
-  K = {}
-  for i = 1, #keys do K[key_names[i]] = keys[i] end
-  A = setmetatable({}, constants)
+local function decode_call(keys, args, key_names, state)
+  K = state.keys
+  for i = 1, #key_names do K[key_names[i]] = keys[i] end
+  A = state.args
+  local previous = state.previous
+  for i = 1, #previous, 2 do A[previous[i]] = nil end
+  state.previous = args
   for i = 1, #args, 2 do
     local name = args[i]
     if NUMBER_ARGS[name] then A[name] = tonumber(args[i + 1]) else A[name] = args[i + 1] end

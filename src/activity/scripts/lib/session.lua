@@ -1,8 +1,9 @@
 -- Helpers of the per-player scripts: events, key types, session completion.
 
 local function push_event(event_json)
-  redis.call('LPUSH', K.events, event_json)
-  redis.call('LTRIM', K.events, 0, A.max_events - 1)
+  if redis.call('LPUSH', K.events, event_json) > A.max_events then
+    redis.call('LTRIM', K.events, 0, A.max_events - 1)
+  end
   redis.call('EXPIRE', K.events, A.events_ttl)
 end
 
