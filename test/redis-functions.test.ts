@@ -85,6 +85,26 @@ describe('Redis Functions', () => {
     });
   });
 
+  it('lets nothing of one call show in the next: arguments, keys and game-wide notes are set afresh', async () => {
+    await withStore({}, async (store) => {
+      await store.trackLogin('a');
+      await store.trackLogin('b');
+      // An event id, then none: a stale id would make the next calls repeats of the first.
+      expect((await store.trackActivity('a', 'trade_buy', { total_value: 5 }, 'e-1')).duplicate).toBe(false);
+      expect((await store.trackActivity('a', 'dock')).duplicate).toBe(false);
+      expect((await store.trackActivity('b', 'dock')).duplicate).toBe(false);
+      expect((await store.getSession('a'))?.actionsCount).toBe(2);
+      expect((await store.getSession('b'))?.actionsCount).toBe(1);
+      expect(await service.redis.llen('activity:events:a')).toBe(3);
+      expect(await service.redis.llen('activity:events:b')).toBe(2);
+      // Each call's game-wide notes are written once: 3 activities, 1 trade.
+      const daily = await service.redis.hgetall(
+        `activity:global:daily:${service.clock.now().toISOString().slice(0, 10)}`,
+      );
+      expect(daily).toMatchObject({ sessions: '2', actions: '3', trades: '1', trade_volume: '5' });
+    });
+  });
+
   it('keeps two differently configured stores on one Redis apart: each loads and calls its own version', async () => {
     await withStore({ eventIds: { ttlSeconds: 3600, maxPerPlayer: 1 } }, (small) =>
       withStore({ eventIds: { ttlSeconds: 3600, maxPerPlayer: 100 } }, async (large) => {

@@ -42,12 +42,13 @@ end
 -- no type checks are needed here.
 push_event(encode_event(A.event_type, A.now_ts, A.details_json, A.event_id))
 if result then redis.call('SET', K.session, result, 'EX', A.session_ttl) end
-global_add(A.now_date, 'actions', 1)
+-- counts as strings: HINCRBY gets them as they are, a number would be formatted first
+global_add(A.now_date, 'actions', '1')
 if A.trade_value ~= '' then
-  global_add(A.now_date, 'trades', 1)
+  global_add(A.now_date, 'trades', '1')
   global_add(A.now_date, 'trade_volume', A.trade_value)
 end
-if A.is_combat == '1' then global_add(A.now_date, 'combat_events', 1) end
+if A.is_combat == '1' then global_add(A.now_date, 'combat_events', '1') end
 global_seen(A.now_date)
 remember_call(result)
 return global_reply(result)

@@ -29,7 +29,7 @@ local session = encode_session({
 redis.call('SET', K.session, session, 'EX', A.session_ttl)
 push_event(encode_event('login', A.now_ts, '{}', A.event_id))
 join_online_set()
-global_add(A.now_date, 'sessions', 1)
+global_add(A.now_date, 'sessions', '1')
 global_seen(A.now_date)
 remember_call(session)
 return global_reply(session)

@@ -6,13 +6,12 @@
 -- pairs:  keys = {k1, k2}  args = {'player_id', 'p-1', 'now_us', '17…'}
 -- Scripts read K.session, A.player_id, A.session_ttl and never count
 -- positions. Arguments named in NUMBER_ARGS arrive as numbers; every other
--- one is a string.
+-- one is a string. TTLs that only ever go to Redis (EXPIRE, SET … EX) stay
+-- strings: a number is formatted again (%.17g) each time redis.call sends it.
 local NUMBER_ARGS = {
   now_us = true,
-  session_ttl = true, events_ttl = true, summary_ttl = true, daily_ttl = true,
   max_events = true, max_session_sectors = true, max_summary_sectors = true,
   idle_timeout_us = true,
-  global_daily_ttl = true, global_online_ttl = true,
   event_id_ttl = true, event_id_cap = true,
 }
 

@@ -26,6 +26,10 @@ local function enc_str(s)
 end
 
 local function enc_num(x)
+  -- the common case first: a safe integer (NaN and the infinities fail x % 1 == 0)
+  if type(x) == 'number' and x % 1 == 0 and x > -9007199254740992 and x < 9007199254740992 then
+    return string.format('%d', x)
+  end
   if not is_finite(x) then
     return error({err = 'ERR activity: refusing to store a non-finite number'})
   end
