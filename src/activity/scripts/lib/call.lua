@@ -15,6 +15,26 @@ local NUMBER_ARGS = {
   event_id_ttl = true, event_id_cap = true,
 }
 
+-- Globals: a function reaches one through its sandbox's metatable (about
+-- 250 instructions per access, measured with callgrind on Redis 7.0). The
+-- ones the hot path uses are kept in these locals, bound at the first call
+-- (while a library loads, none of them is there yet); the rest of the
+-- libraries and scripts name the locals, not the globals.
+local type, tonumber, tostring, next, pairs, ipairs, pcall, error, setmetatable
+local byte, find, sub, format, match, floor, abs, max, concat
+local json_encode, json_decode, json_null, redis_call
+
+local function bind_globals()
+  local G = _G
+  type, tonumber, tostring, next, pairs, ipairs, pcall, error, setmetatable =
+    G.type, G.tonumber, G.tostring, G.next, G.pairs, G.ipairs, G.pcall, G.error, G.setmetatable
+  local string, math = G.string, G.math
+  byte, find, sub, format, match = string.byte, string.find, string.sub, string.format, string.match
+  floor, abs, max, concat = math.floor, math.abs, math.max, G.table.concat
+  json_encode, json_decode, json_null = G.cjson.encode, G.cjson.decode, G.cjson.null
+  redis_call = G.redis.call
+end
+
 -- The call under way. The library's helpers share these; every function
 -- entry sets them for its call (nothing of a previous call may show).
 local K, A
@@ -25,6 +45,7 @@ local K, A
 -- constants (numbers converted) are read through A's metatable, so no call
 -- copies them.
 local function call_state(constants)
+  bind_globals()
   for name, value in pairs(constants) do
     if NUMBER_ARGS[name] then constants[name] = tonumber(value) end
   end

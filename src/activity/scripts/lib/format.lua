@@ -17,38 +17,40 @@
 -- empty array into {} and keeps only 14 significant digits. A value that
 -- would not read back (a non-finite number) fails the script before any write.
 
+local HUGE = 1 / 0
+
 local function is_finite(x)
-  return type(x) == 'number' and x == x and x ~= math.huge and x ~= -math.huge
+  return type(x) == 'number' and x == x and x ~= HUGE and x ~= -HUGE
 end
 
 local function enc_str(s)
-  return cjson.encode(tostring(s))
+  return json_encode(tostring(s))
 end
 
 local function enc_num(x)
   -- the common case first: a safe integer (NaN and the infinities fail x % 1 == 0)
   if type(x) == 'number' and x % 1 == 0 and x > -9007199254740992 and x < 9007199254740992 then
-    return string.format('%d', x)
+    return format('%d', x)
   end
   if not is_finite(x) then
     return error({err = 'ERR activity: refusing to store a non-finite number'})
   end
-  if x == math.floor(x) and math.abs(x) < 9007199254740992 then
-    return string.format('%d', x)
+  if x == floor(x) and abs(x) < 9007199254740992 then
+    return format('%d', x)
   end
   -- shortest form that reads back as the same double, as Python's repr does
   for _, fmt in ipairs({'%.15g', '%.16g'}) do
-    local s = string.format(fmt, x)
+    local s = format(fmt, x)
     if tonumber(s) == x then return s end
   end
-  return string.format('%.17g', x)
+  return format('%.17g', x)
 end
 
 local function enc_str_array(list)
   if #list == 0 then return '[]' end
   local parts = {}
   for i = 1, #list do parts[i] = enc_str(list[i]) end
-  return '[' .. table.concat(parts, ',') .. ']'
+  return '[' .. concat(parts, ',') .. ']'
 end
 
 -- fields: array of {name, encoded_value}
@@ -57,23 +59,23 @@ local function enc_object(fields)
   for i = 1, #fields do
     parts[i] = enc_str(fields[i][1]) .. ':' .. fields[i][2]
   end
-  return '{' .. table.concat(parts, ',') .. '}'
+  return '{' .. concat(parts, ',') .. '}'
 end
 
 local function decode_object(raw)
   if not raw then return nil end
-  local ok, value = pcall(cjson.decode, raw)
+  local ok, value = pcall(json_decode, raw)
   if ok and type(value) == 'table' then return value end
   return nil
 end
 
 local function days_from_civil(y, m, d)
   if m <= 2 then y = y - 1 end
-  local era = math.floor(y / 400)
+  local era = floor(y / 400)
   local yoe = y - era * 400
   local mp = (m + 9) % 12
-  local doy = math.floor((153 * mp + 2) / 5) + d - 1
-  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy
+  local doy = floor((153 * mp + 2) / 5) + d - 1
+  local doe = yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy
   return era * 146097 + doe - 719468
 end
 
@@ -92,7 +94,7 @@ end
 local function parse_ts(s, check_only)
   if type(s) ~= 'string' or #s < 19 then return nil end
   local y1, y2, y3, y4, dash1, mo1, mo2, dash2, d1, d2, sep, h1, h2, colon1, mi1, mi2, colon2, s1, s2 =
-    string.byte(s, 1, 19)
+    byte(s, 1, 19)
   if dash1 ~= 45 or dash2 ~= 45 or (sep ~= 84 and sep ~= 32) or colon1 ~= 58 or colon2 ~= 58 then return nil end
   if y1 < 48 or y1 > 57 or y2 < 48 or y2 > 57 or y3 < 48 or y3 > 57 or y4 < 48 or y4 > 57
     or mo1 < 48 or mo1 > 57 or mo2 < 48 or mo2 > 57 or d1 < 48 or d1 > 57 or d2 < 48 or d2 > 57
@@ -100,15 +102,21 @@ local function parse_ts(s, check_only)
     or s1 < 48 or s1 > 57 or s2 < 48 or s2 > 57 then
     return nil
   end
-  local frac = ''
-  if #s > 19 then
-    local rest = string.sub(s, 20)
-    if string.byte(rest, 1) == 46 then -- '.'
-      local _, last = string.find(rest, '^%.%d+')
-      if not last or last > 10 then return nil end
-      frac, rest = string.sub(rest, 2, last), string.sub(rest, last + 1)
+  -- then an optional fraction of 1 to 9 digits and an optional Z or +00:00,
+  -- looked at in place (no substring made unless needed)
+  local size, last = #s, 19
+  if size > 19 then
+    if byte(s, 20) == 46 then -- '.'
+      local _, fraction_end = find(s, '^%.%d+', 20)
+      if not fraction_end or fraction_end > 29 then return nil end
+      last = fraction_end
     end
-    if rest ~= '' and rest ~= 'Z' and rest ~= '+00:00' then return nil end
+    if last < size then
+      local tail = size - last
+      if not ((tail == 1 and byte(s, size) == 90) or (tail == 6 and find(s, '^%+00:00', last + 1))) then
+        return nil
+      end
+    end
   end
   local yn = (y1 - 48) * 1000 + (y2 - 48) * 100 + (y3 - 48) * 10 + (y4 - 48)
   local mon, dn = (mo1 - 48) * 10 + (mo2 - 48), (d1 - 48) * 10 + (d2 - 48)
@@ -118,10 +126,10 @@ local function parse_ts(s, check_only)
   end
   if check_only then return true end
   local micros = 0
-  if frac ~= '' then micros = tonumber(string.sub(frac .. '000000', 1, 6)) end
-  local date = string.sub(s, 1, 10)
-  local naive = date .. 'T' .. string.sub(s, 12, 19)
-  if micros ~= 0 then naive = naive .. string.format('.%06d', micros) end
+  if last > 20 then micros = tonumber(sub(sub(s, 21, last) .. '000000', 1, 6)) end
+  local date = sub(s, 1, 10)
+  local naive = date .. 'T' .. sub(s, 12, 19)
+  if micros ~= 0 then naive = naive .. format('.%06d', micros) end
   local seconds = days_from_civil(yn, mon, dn) * 86400 + hn * 3600 + min * 60 + sn
   return seconds * 1000000 + micros, naive, date
 end
@@ -137,8 +145,7 @@ end
 -- false (not nil) for an absent optional timestamp
 local function read_optional_ts(record, name)
   local value = record[name]
-  -- cjson.null: cjson is not there yet while Redis 7.0 loads a library
-  if value == nil or value == cjson.null then return false end
+  if value == nil or value == json_null then return false end
   if parse_ts(value, true) then return value end
   return nil
 end
@@ -158,8 +165,8 @@ local function read_list(record, name)
   for i = 1, size do
     local item = list[i]
     if type(item) ~= 'string' then
-      if is_finite(item) and item == math.floor(item) and math.abs(item) < 9007199254740992 then
-        list[i] = string.format('%d', item)
+      if is_finite(item) and item == floor(item) and abs(item) < 9007199254740992 then
+        list[i] = format('%d', item)
       else
         return nil
       end
