@@ -249,6 +249,12 @@ export function createApp(
     subscriber,
     async start(port = config.port, host = config.host) {
       await Promise.all([connectRedis(redis, config.redis), connectRedis(subscriber, config.redis)]);
+      try {
+        await store.prepare();
+      } catch (error) {
+        await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
+        throw error;
+      }
       await onlineCount.start();
       reaper.start();
       try {

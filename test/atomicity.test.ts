@@ -263,7 +263,7 @@ class CommandCounter {
 
 describe('round trips', () => {
   it('costs exactly one Redis command per tracked call', async () => {
-    // Warm up: the first run of each script on a connection sends EVAL (or EVALSHA, then EVAL).
+    // Warm up: the first call loads the functions (FUNCTION LOAD, then FCALL again).
     expectOk(await first.run(TrackLogin, { playerId: 'warm-up' }));
     expectOk(await first.run(TrackActivity, { playerId: 'warm-up', eventType: 'DOCK' }));
     expectOk(await first.run(TrackLogout, { playerId: 'warm-up' }));
@@ -285,7 +285,7 @@ describe('round trips', () => {
       for (const [name, call] of Object.entries(calls)) {
         perCall[name] = await counter.during(async () => expectOk(await call()));
       }
-      for (const [name, commands] of Object.entries(perCall)) expect(commands, name).toEqual(['evalsha']);
+      for (const [name, commands] of Object.entries(perCall)) expect(commands, name).toEqual(['fcall']);
       console.info(
         'round trips per call: ' +
           Object.entries(perCall)

@@ -1,7 +1,9 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityInput } from './gql/graphql.ts';
 import { startTestCluster, type TestCluster } from './support/cluster.ts';
 import { eventually } from './support/eventually.ts';
+import { loadedLibraries } from './support/functions.ts';
 import { type ClusterTestService, errorCodes, startClusterTestService } from './support/harness.ts';
 import {
   DailyStats,
@@ -65,6 +67,41 @@ describe('on a Redis Cluster', () => {
       expect(await service.redis.exists(keys[1]!, keys[2]!, keys[3]!)).toBe(3);
     }
     expect(slots.size).toBeGreaterThan(3);
+  });
+
+  it('loads its functions on every master, and again on the masters that lost them', async () => {
+    const perMaster = () =>
+      Promise.all(
+        cluster.servers.map(async (server) => {
+          const redis = new Redis(server.url);
+          try {
+            return (await loadedLibraries(redis)).map((library) => library.name);
+          } finally {
+            redis.disconnect();
+          }
+        }),
+      );
+    const loaded = await perMaster();
+    expect(loaded[0]).toHaveLength(1);
+    expect(loaded).toEqual(cluster.servers.map(() => loaded[0]));
+
+    await Promise.all(
+      cluster.servers.map(async (server) => {
+        const redis = new Redis(server.url);
+        try {
+          await redis.call('FUNCTION', 'FLUSH');
+        } finally {
+          redis.disconnect();
+        }
+      }),
+    );
+    const players = Array.from({ length: 12 }, (_, n) => `f-${n}`);
+    for (const playerId of players) {
+      expect((await service.run(TrackLogin, { playerId })).errors).toBeUndefined();
+      const activity = await service.run(TrackActivity, { playerId, eventType: 'DOCK' });
+      expect(activity.data?.trackActivity.session?.actionsCount).toBe(1);
+    }
+    expect(await perMaster()).toEqual(loaded);
   });
 
   it('runs a whole session: login, activities, relogin, logout, reads', async () => {

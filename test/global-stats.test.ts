@@ -198,7 +198,7 @@ describe('globalDailyStats', () => {
   });
 
   it('costs no extra round trip on a single server: one script run per tracked call', async () => {
-    await login('warm-up'); // loads the scripts
+    await login('warm-up'); // loads the functions
     await service.run(TrackActivity, { playerId: 'warm-up', eventType: 'DOCK' });
     await logout('warm-up');
     // MONITOR shows what clients send, and marks what scripts run inside Redis as "lua".
@@ -220,7 +220,7 @@ describe('globalDailyStats', () => {
     await markerSeen;
     monitor.disconnect();
     sent.splice(sent.lastIndexOf('echo'), 1);
-    expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha', 'evalsha']);
+    expect(sent).toEqual(['fcall', 'fcall', 'fcall', 'fcall']);
   });
 
   it('is for admins and game servers: players get FORBIDDEN, no token UNAUTHENTICATED', async () => {

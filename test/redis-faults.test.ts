@@ -7,6 +7,7 @@ import { isAsyncIterable } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.ts';
+import { loadedLibraries } from './support/functions.ts';
 import { errorCodes, useTestService } from './support/harness.ts';
 import {
   DailyStats,
@@ -199,7 +200,7 @@ describe('Redis killed', () => {
     await service.redisServer.kill();
     await expectUnavailable('trackLogin', everyCall.trackLogin!);
 
-    await service.redisServer.restart(); // an empty Redis: no data, no cached scripts
+    await service.redisServer.restart(); // an empty Redis: no data, no functions
     const { ms } = await timed(() =>
       poll('trackLogin after the restart', async () => {
         const result = await service.run(TrackLogin, { playerId: 'p-2' });
@@ -207,6 +208,8 @@ describe('Redis killed', () => {
       }),
     );
     console.info(`Redis restarted: trackLogin succeeded again after ${ms.toFixed(0)} ms`);
+    // The restarted Redis came back without functions; the service's first calls loaded them again.
+    expect(await loadedLibraries(service.redis)).toHaveLength(1);
 
     service.clock.set('2026-11-23T22:00:10.000Z');
     const trade = await service.run(TrackActivity, {

@@ -77,6 +77,13 @@ const invalidTimestamp = fc.constantFrom<unknown>(
   '2026-11-23T22:00:00+01:00',
   '2026-11-23',
   'yesterday',
+  '2026-11-23X22:00:00',
+  '2026/11/23T22:00:00',
+  '2026-1a-23T22:00:00',
+  '2026-11-23T22:0:00',
+  '2026-11-23T22:00:00Zjunk',
+  '2026-11-23T22:00:00.+00:00',
+  '2026-11-23T22:00:00.5 ',
 );
 const timestamp = fc.oneof({ weight: 4, arbitrary: validTimestamp }, { weight: 1, arbitrary: invalidTimestamp });
 

@@ -29,9 +29,11 @@ const DETAILS = {
  *    the ceiling batch ingestion is compared with;
  *  - the service's own activity script, with the exact arguments the store
  *    sends for one trade (captured with MONITOR), on one player;
- *  - the same script cut before its own body (helpers and argument
- *    decoding only, then `return false`): what every call pays before
- *    doing any work.
+ *  - the per-call overhead: a copy of the service's function library in
+ *    which the activity function's body is `return false`, called with the
+ *    same arguments (FCALL, the per-call state reset and the argument
+ *    decoding, no work): what every call pays before doing any. The
+ *    helpers themselves are defined once, when the library loads.
  */
 export async function scriptCeiling(ctx: BenchContext): Promise<ScenarioResult> {
   const { redis, redisPort: port, redisPid, settings } = ctx;
@@ -80,19 +82,11 @@ export async function scriptCeiling(ctx: BenchContext): Promise<ScenarioResult> 
   try {
     const captured = await captureActivityCall(redis, client);
     service = await best(captured.command);
-    // Compared without full-line comments and blank lines, which a runner may leave out.
-    const body = codeLines(readFileSync(ACTIVITY_BODY_FILE, 'utf8'));
-    const lua = codeLines(scriptSource(client, captured.sha) ?? '');
-    if (body !== '' && lua.endsWith(body)) {
-      const helpers = `${lua.slice(0, -body.length)}\nreturn false\n`;
-      try {
-        const helpersSha = String(await redis.script('LOAD', helpers));
-        helpersOnly = await best(['EVALSHA', helpersSha, ...captured.command.slice(2)]);
-      } catch (error) {
-        helpersNote = `helpers alone do not load: ${(error as Error).message.slice(0, 120)}`;
-      }
-    } else {
-      helpersNote = 'the activity script does not end with scripts/activity.lua: helpers not measured';
+    try {
+      const overhead = await loadOverheadLibrary(redis, captured.command[1]!);
+      helpersOnly = await best(['FCALL', overhead, ...captured.command.slice(2)]);
+    } catch (error) {
+      helpersNote = `per-call overhead not measured: ${(error as Error).message.slice(0, 160)}`;
     }
   } finally {
     await closeRedis(client);
@@ -108,7 +102,7 @@ export async function scriptCeiling(ctx: BenchContext): Promise<ScenarioResult> 
   if (helpersOnly) {
     const share = round((helpersOnly.stats.usecPerCall / service.stats.usecPerCall) * 100, 0);
     metrics.push({
-      metric: '  of which helpers + argument decoding',
+      metric: '  of which the per-call overhead (FCALL, state reset, argument decoding)',
       value: `${helpersOnly.stats.usecPerCall} µs (${share} %)`,
       unit: '',
     });
@@ -156,10 +150,10 @@ async function seedSessions(redis: Redis, count: number): Promise<void> {
 }
 
 /** Logs a dedicated player in and records, with MONITOR, the script call one trade makes. */
-async function captureActivityCall(redis: Redis, client: RedisClient): Promise<{ sha: string; command: string[] }> {
+async function captureActivityCall(redis: Redis, client: RedisClient): Promise<{ command: string[] }> {
   const store = new ActivityStore(client, systemClock);
   await store.trackLogin(CEILING_PLAYER);
-  // The first call loads the script (EVAL); the one recorded is an EVALSHA.
+  // The first call loads the functions; the one recorded is a plain FCALL.
   await store.trackActivity(CEILING_PLAYER, 'trade_buy', DETAILS);
   const monitor = await redis.monitor();
   try {
@@ -169,14 +163,45 @@ async function captureActivityCall(redis: Redis, client: RedisClient): Promise<{
     // MONITOR lines arrive after the reply; wait for the call to show.
     const deadline = Date.now() + 2000;
     const find = () =>
-      seen.find((args) => /^evalsha$/i.test(args[0] ?? '') && args.some((arg) => arg.includes(CEILING_PLAYER)));
+      seen.find((args) => /^fcall$/i.test(args[0] ?? '') && args.some((arg) => arg.includes(CEILING_PLAYER)));
     while (!find() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const args = find();
-    if (!args) throw new Error('MONITOR did not show the activity script call as an EVALSHA');
-    return { sha: args[1]!, command: ['EVALSHA', ...args.slice(1)] };
+    if (!args) throw new Error('MONITOR did not show the activity script call as an FCALL');
+    return { command: ['FCALL', ...args.slice(1)] };
   } finally {
     monitor.disconnect();
   }
+}
+
+/**
+ * Loads a copy of the library holding `functionName` (every name versioned
+ * apart, so nothing of the service's is replaced) whose copy of that
+ * function returns false right after its entry has reset the per-call state
+ * and decoded the arguments; returns the copy's function name.
+ */
+async function loadOverheadLibrary(redis: Redis, functionName: string): Promise<string> {
+  const version = /_([0-9a-f]{16})$/.exec(functionName)?.[1];
+  if (!version) throw new Error(`${functionName} does not end with a library version`);
+  const [library] = (await redis.call(
+    'FUNCTION',
+    'LIST',
+    'LIBRARYNAME',
+    `activity_${version}`,
+    'WITHCODE',
+  )) as unknown[][];
+  const code = String(library?.[(library?.indexOf('library_code') ?? -2) + 1] ?? '');
+  const body = codeLines(readFileSync(ACTIVITY_BODY_FILE, 'utf8'));
+  const entry = `local function body()\n${body}\nend\nredis.register_function{function_name = "${functionName}"`;
+  if (!code.includes(entry))
+    throw new Error('the library does not hold scripts/activity.lua as the body of its function');
+  const overhead = code
+    .replace(
+      entry,
+      `local function body()\nreturn false\nend\nredis.register_function{function_name = "${functionName}"`,
+    )
+    .replaceAll(version, `${version}_overhead`);
+  await redis.call('FUNCTION', 'LOAD', 'REPLACE', overhead);
+  return `${functionName}_overhead`;
 }
 
 const codeLines = (lua: string) =>
@@ -184,9 +209,3 @@ const codeLines = (lua: string) =>
     .split('\n')
     .filter((line) => !/^\s*--/.test(line) && line.trim() !== '')
     .join('\n');
-
-/** The Lua source ioredis holds for a script defined on this client (defineCommand). */
-function scriptSource(client: RedisClient, sha: string): string | undefined {
-  const scripts = (client as unknown as { scriptsSet?: Record<string, { sha: string; lua: string }> }).scriptsSet ?? {};
-  return Object.values(scripts).find((script) => script.sha === sha)?.lua;
-}

@@ -116,6 +116,16 @@ export class ActivityStore {
     this.#onDuplicate = onDuplicate ?? (() => {});
   }
 
+  /**
+   * Loads the Lua functions into Redis (every master of a cluster). Calls
+   * load them themselves when missing; at start-up this turns a Redis that
+   * cannot run them (before 7.0, or an ACL user without FUNCTION LOAD /
+   * FCALL) into one clear error (RedisFunctionsError).
+   */
+  prepare(): Promise<void> {
+    return this.#runner.load();
+  }
+
   /** Which Redis mode this store runs in. */
   get mode(): RedisMode['name'] {
     return this.#mode.name;

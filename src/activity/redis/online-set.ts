@@ -17,7 +17,7 @@ export class OnlineSet {
     const keyNames = Object.keys(keys);
     const constants = { channel: ONLINE_COUNT_CHANNEL, ...globalScriptConstants(globalPrefix) };
     this.#change = runner.define('online-change', ['global', 'online'], keyNames, constants);
-    this.#count = runner.define('online-count', ['global', 'online'], keyNames, constants);
+    this.#count = runner.define('online-count', ['global', 'online'], keyNames, constants, { readOnly: true });
     this.#publish = runner.define('publish-count', ['global', 'online'], keyNames, constants);
     this.#applyGlobal = runner.define('global-apply', ['global'], ['online'], globalScriptConstants(globalPrefix));
   }

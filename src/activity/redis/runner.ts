@@ -1,22 +1,34 @@
-import { readFileSync } from 'node:fs';
-import { ReplyError } from 'ioredis';
+import { Cluster, ReplyError } from 'ioredis';
 import type { RedisClient } from '../../redis.ts';
 import { StoreUnavailableError } from '../errors.ts';
+import {
+  buildFunctionLibrary,
+  type FunctionDefinition,
+  type FunctionLibrary,
+  type LuaLibrary,
+} from './function-library.ts';
+
+export type { LuaLibrary } from './function-library.ts';
 
 /**
  * Runs the Lua scripts and plain commands of the Redis layer, each bounded
  * by a deadline.
  *
  * Named arguments: a call is `{ keys: { session: …, events: … }, args: { player_id: …, now_ts: … } }`.
- * The runner sends KEYS in the order the script was defined with and the
- * arguments as name/value pairs in ARGV; the key names, and the constants
- * of a definition (TTLs, caps), are written into the script's text once, as
- * KEY_NAMES and CONSTANTS. scripts/lib/call.lua turns it all back into
- * `K.<name>` and `A.<name>`. Adding an argument (or a key) is one entry in
- * the call (or the definition) and one read in Lua. ioredis runs a script with EVALSHA and falls back to EVAL once when
- * Redis has not cached it yet (first call, or after a Redis restart).
+ * The runner sends the keys in the order the script was defined with and
+ * the arguments as name/value pairs; the key names, and the constants of a
+ * definition (TTLs, caps), are written into the script's function once.
+ * scripts/lib/call.lua turns it all back into `K.<name>` and `A.<name>`.
+ * Adding an argument (or a key) is one entry in the call (or the definition)
+ * and one read in Lua.
+ *
+ * Every script defined on a runner is a function of one Redis Functions
+ * library (function-library.ts), called with FCALL (FCALL_RO when defined
+ * read-only). The library is loaded (FUNCTION LOAD, on every master of a
+ * cluster) by `load()` at start-up, and again whenever a call answers that
+ * its function is not found (a restarted or flushed Redis, a new empty
+ * master): those calls, and only those, which never ran, are sent once more.
  */
-
 export type ScriptArgs = Readonly<Record<string, string | number>>;
 
 export interface ScriptCall {
@@ -24,16 +36,20 @@ export interface ScriptCall {
   args: ScriptArgs;
 }
 
-/** The Lua libraries in scripts/lib, prepended to a script in this order. */
-export type LuaLibrary = 'format' | 'global' | 'online' | 'session' | 'event-ids';
-
 export interface Script {
   readonly name: string;
   readonly keyNames: readonly string[];
 }
 
 interface DefinedScript extends Script {
-  readonly commandName: string;
+  /** Its place among the runner's definitions (and the library's functions). */
+  readonly index: number;
+  readonly readOnly: boolean;
+}
+
+export interface DefineOptions {
+  /** The script writes nothing: registered no-writes, called with FCALL_RO. */
+  readOnly?: boolean;
 }
 
 /** The moment by which a call must have answered; it counts from the call's start, queueing included. */
@@ -53,7 +69,16 @@ class DeadlineExceeded extends Error {
 
 /** A script that failed on the data it met, not for want of a usable Redis. */
 export const isScriptFailure = (error: unknown): error is Error =>
-  error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message);
+  error instanceof ReplyError && !TRANSIENT_REPLY.test((error as Error).message) && !isFunctionMissing(error);
+
+// Redis 7.0's reply to an FCALL of a function it does not have: nothing ran.
+const isFunctionMissing = (error: unknown): boolean =>
+  error instanceof Error && /^ERR Function not found\b/.test(error.message);
+
+/** Redis refused or does not know FUNCTION LOAD / FCALL: older than 7.0, or an ACL user without them. */
+export class RedisFunctionsError extends Error {
+  override name = 'RedisFunctionsError';
+}
 
 // Replies that mean "Redis cannot serve right now" rather than "this call is wrong".
 const TRANSIENT_REPLY =
@@ -62,14 +87,6 @@ const TRANSIENT_REPLY =
 // #checkReplicaAcks) or while a failover moves slots: Redis is busy, not the call wrong.
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
-
-// Full-line comments are left out of what is sent: a script's first runs
-// after a Redis restart go out as EVAL with the whole text, many at once.
-const readLua = (path: string) =>
-  readFileSync(new URL(`../scripts/${path}.lua`, import.meta.url), 'utf8')
-    .split('\n')
-    .filter((line) => !/^\s*--/.test(line) && line.trim() !== '')
-    .join('\n');
 
 /**
  * Opt-in durability (REDIS_WAIT_REPLICAS): a script's writes count as done
@@ -100,6 +117,9 @@ export class ScriptRunner {
   readonly #redis: RedisClient;
   readonly #onUnavailable: (error: unknown) => void;
   readonly #replicaAcks: ReplicaAcks | undefined;
+  readonly #definitions: FunctionDefinition[] = [];
+  #library: FunctionLibrary | undefined;
+  #loading: { name: string; done: Promise<void> } | undefined;
 
   constructor(redis: RedisClient, { onUnavailable, replicaAcks }: RunnerOptions = {}) {
     this.#redis = redis;
@@ -118,38 +138,44 @@ export class ScriptRunner {
     libraries: readonly LuaLibrary[],
     keyNames: readonly string[],
     constants: ScriptArgs = {},
+    { readOnly = false }: DefineOptions = {},
   ): Script {
-    const header = [
-      `local KEY_NAMES = {${keyNames.map((name) => luaString(checkName(name))).join(', ')}}`,
-      `local CONSTANTS = {${Object.entries(constants)
-        .map(([name, value]) => `${checkName(name)} = ${luaString(String(value))}`)
-        .join(', ')}}`,
-    ];
-    const lua = [
-      ...header,
-      readLua('lib/call'),
-      ...libraries.map((library) => readLua(`lib/${library}`)),
-      readLua(file),
-    ].join('\n');
-    const commandName = `activity_${file.replaceAll('-', '_')}`;
-    this.#redis.defineCommand(commandName, { lua, numberOfKeys: keyNames.length });
-    const script: DefinedScript = { name: file, keyNames, commandName };
+    const index = this.#definitions.length;
+    this.#definitions.push({ file, libraries, keyNames, constants, readOnly });
+    this.#library = undefined;
+    this.#functionLibrary(); // a script that cannot be written into the library throws here
+    const script: DefinedScript = { name: file, keyNames, index, readOnly };
     return script;
+  }
+
+  /**
+   * Loads the library of every script defined so far (FUNCTION LOAD, on
+   * every master of a cluster). Calls do it themselves when Redis lacks it;
+   * at start-up it makes a Redis that cannot run functions fail at once.
+   * Concurrent loads of one version share one round.
+   */
+  load(): Promise<void> {
+    const library = this.#functionLibrary();
+    if (this.#loading?.name !== library.name) {
+      const done = loadLibrary(this.#redis, library).finally(() => {
+        if (this.#loading?.done === done) this.#loading = undefined;
+      });
+      this.#loading = { name: library.name, done };
+    }
+    return this.#loading.done;
   }
 
   /** One script run (with REDIS_WAIT_REPLICAS, and its WAIT: the deadline covers both). */
   run(script: Script, call: ScriptCall, deadline: Deadline): Promise<unknown> {
     const argv = this.#argv(script, call); // a call missing a key is a bug, not an outage: it throws here
-    const acks = this.#replicaAcks;
-    if (!acks) return this.#bounded(deadline, () => commandOf(this.#redis, script)(...argv));
     return this.#bounded(deadline, async () => {
-      const pipeline = this.#redis.pipeline();
-      void commandOf(pipeline, script)(...argv);
-      pipeline.call('WAIT', acks.replicas, acks.timeoutMs);
-      const results = this.#checkReplicaAcks(((await pipeline.exec()) ?? []) as PipelineResults, acks);
-      const [error, reply] = results[0] ?? [new Error('the pipeline returned no reply'), null];
-      if (error) throw error;
-      return reply;
+      try {
+        return await this.#runOnce(script, argv);
+      } catch (error) {
+        if (!isFunctionMissing(error)) throw error;
+      }
+      await this.load();
+      return this.#runOnce(script, argv);
     });
   }
 
@@ -159,7 +185,8 @@ export class ScriptRunner {
    * mode names each call's group (its player) and the groups go out as
    * parallel pipelines, each in order. With `settle`, a call whose script
    * failed on its own keys answers its error in place of a reply instead of
-   * failing the batch.
+   * failing the batch. Calls whose function Redis did not have are sent
+   * again, once, after loading it.
    */
   runMany(
     script: Script,
@@ -178,12 +205,23 @@ export class ScriptRunner {
       const replies: unknown[] = new Array(calls.length);
       await Promise.all(
         [...groups.values()].map(async (indexes) => {
-          const pipeline = this.#redis.pipeline();
-          for (const index of indexes) void commandOf(pipeline, script)(...argvs[index]!);
-          const acks = this.#replicaAcks;
-          if (acks) pipeline.call('WAIT', acks.replicas, acks.timeoutMs);
-          let results = ((await pipeline.exec()) ?? []) as PipelineResults;
-          if (acks) results = this.#checkReplicaAcks(results, acks);
+          const results = await this.#pipelined(
+            script,
+            indexes.map((index) => argvs[index]!),
+          );
+          const missing = indexes.flatMap((_, position) =>
+            isFunctionMissing(results[position]![0]) ? [position] : [],
+          );
+          if (missing.length > 0) {
+            await this.load();
+            const retried = await this.#pipelined(
+              script,
+              missing.map((position) => argvs[indexes[position]!]!),
+            );
+            missing.forEach((position, retry) => {
+              results[position] = retried[retry]!;
+            });
+          }
           results.forEach(([error, reply], position) => {
             if (error && !(settle && isScriptFailure(error))) throw error;
             replies[indexes[position]!] = error ?? reply;
@@ -221,6 +259,47 @@ export class ScriptRunner {
       );
     }
     return replies;
+  }
+
+  #functionLibrary(): FunctionLibrary {
+    this.#library ??= buildFunctionLibrary(this.#definitions);
+    return this.#library;
+  }
+
+  /** FCALL (or FCALL_RO) of the script's function, on the client or a pipeline. */
+  #send(target: object, script: Script, argv: readonly (string | number)[]): Promise<unknown> {
+    const defined = script as DefinedScript;
+    const name = this.#functionLibrary().functionNames[defined.index];
+    if (name === undefined) throw new Error(`script ${script.name} was not defined on this runner`);
+    const command = (target as Record<string, ScriptCommand>)[defined.readOnly ? 'fcall_ro' : 'fcall']!;
+    return command.call(target, name, script.keyNames.length, ...argv);
+  }
+
+  /** One call, followed by WAIT with REDIS_WAIT_REPLICAS. */
+  async #runOnce(script: Script, argv: readonly (string | number)[]): Promise<unknown> {
+    if (!this.#replicaAcks) return this.#send(this.#redis, script, argv);
+    const [error, reply] = (await this.#pipelined(script, [argv]))[0] ?? [
+      new Error('the pipeline returned no reply'),
+      null,
+    ];
+    if (error) throw error;
+    return reply;
+  }
+
+  /**
+   * One pipeline of calls (and WAIT with REDIS_WAIT_REPLICAS); their
+   * results. When none ran for want of the function, no write waits for
+   * acknowledgement: the results come back for the caller to retry.
+   */
+  async #pipelined(script: Script, argvs: readonly (readonly (string | number)[])[]): Promise<PipelineResults> {
+    const pipeline = this.#redis.pipeline();
+    for (const argv of argvs) void this.#send(pipeline, script, argv);
+    const acks = this.#replicaAcks;
+    if (acks) pipeline.call('WAIT', acks.replicas, acks.timeoutMs);
+    const results = ((await pipeline.exec()) ?? []) as PipelineResults;
+    if (!acks) return results;
+    if (results.slice(0, -1).every(([error]) => isFunctionMissing(error))) return results.slice(0, -1);
+    return this.#checkReplicaAcks(results, acks);
   }
 
   #argv(script: Script, call: ScriptCall): (string | number)[] {
@@ -261,21 +340,30 @@ export class ScriptRunner {
   }
 }
 
-function checkName(name: string): string {
-  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${name} cannot name a script key or argument`);
-  return name;
-}
-
-/** A Lua string literal (JSON's escapes are Lua's for these). */
-function luaString(value: string): string {
-  if (!/^[\x20-\x7e]*$/.test(value)) throw new Error(`constant ${value} must be printable ASCII`);
-  return JSON.stringify(value);
-}
-
-// defineCommand adds the command to the client and to its pipelines.
-function commandOf(target: object, script: Script): ScriptCommand {
-  const name = (script as DefinedScript).commandName;
-  const command = (target as Record<string, ScriptCommand | undefined>)[name];
-  if (!command) throw new Error(`script ${script.name} was not defined on this connection`);
-  return command.bind(target);
+/**
+ * FUNCTION LOAD on every master (a replica gets the library from its
+ * master). A library of that name is this very version: already there is
+ * loaded. A Redis without FUNCTION (before 7.0), or an ACL user without the
+ * right, gets one clear error.
+ */
+async function loadLibrary(redis: RedisClient, library: FunctionLibrary): Promise<void> {
+  const masters = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  if (masters.length === 0) throw new Error('no Redis Cluster master is known yet to load the functions on');
+  await Promise.all(
+    masters.map(async (node) => {
+      try {
+        await node.call('FUNCTION', 'LOAD', library.code);
+      } catch (error) {
+        const message = (error as Error).message;
+        if (/^ERR Library '[^']*' already exists/.test(message)) return;
+        if (/^(NOPERM|ERR unknown command|ERR unknown subcommand)/i.test(message)) {
+          throw new RedisFunctionsError(
+            `Redis refused FUNCTION LOAD (${message}): the service needs Redis 7.0 or later and, for an ACL user, the commands FUNCTION LOAD, FCALL and FCALL_RO`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    }),
+  );
 }

@@ -7,7 +7,7 @@
 local first = remembered_call()
 if first then return repeated_reply(first, false) end
 local result = false
-local session = read_session(redis.call('GET', K.session))
+local session = read_session(redis_call('GET', K.session))
 if session then
   session.actions_count = session.actions_count + 1
   session.last_activity_at = A.now_ts
@@ -41,13 +41,14 @@ end
 -- first write fail on a key of the wrong type before anything is written, so
 -- no type checks are needed here.
 push_event(encode_event(A.event_type, A.now_ts, A.details_json, A.event_id))
-if result then redis.call('SET', K.session, result, 'EX', A.session_ttl) end
-global_add(A.now_date, 'actions', 1)
+if result then redis_call('SET', K.session, result, 'EX', A.session_ttl) end
+-- counts as strings: HINCRBY gets them as they are, a number would be formatted first
+global_add(A.now_date, 'actions', '1')
 if A.trade_value ~= '' then
-  global_add(A.now_date, 'trades', 1)
+  global_add(A.now_date, 'trades', '1')
   global_add(A.now_date, 'trade_volume', A.trade_value)
 end
-if A.is_combat == '1' then global_add(A.now_date, 'combat_events', 1) end
+if A.is_combat == '1' then global_add(A.now_date, 'combat_events', '1') end
 global_seen(A.now_date)
 remember_call(result)
 return global_reply(result)

@@ -6,11 +6,11 @@
 check_key_types()
 local first = remembered_call()
 if first then
-  local open = read_session(redis.call('GET', K.session))
+  local open = read_session(redis_call('GET', K.session))
   local opened = decode_object(first[2]) or {}
   return repeated_reply(first, open ~= nil and open.login_at == opened.login_at)
 end
-local open = read_session(redis.call('GET', K.session))
+local open = read_session(redis_call('GET', K.session))
 if open then
   local end_us, end_ts, end_date = parse_ts(open.last_activity_at)
   complete_session(open, end_us, end_ts, end_date, 'relogin', true)
@@ -26,10 +26,10 @@ local session = encode_session({
   combat_events = 0,
   sectors_visited = {},
 })
-redis.call('SET', K.session, session, 'EX', A.session_ttl)
+redis_call('SET', K.session, session, 'EX', A.session_ttl)
 push_event(encode_event('login', A.now_ts, '{}', A.event_id))
 join_online_set()
-global_add(A.now_date, 'sessions', 1)
+global_add(A.now_date, 'sessions', '1')
 global_seen(A.now_date)
 remember_call(session)
 return global_reply(session)

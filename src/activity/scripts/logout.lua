@@ -4,8 +4,8 @@
 -- A repeated event id returns the first call's answer and changes nothing.
 check_key_types()
 local first = remembered_call()
-if first then return repeated_reply(first, redis.call('EXISTS', K.session) == 0) end
-local open = read_session(redis.call('GET', K.session))
+if first then return repeated_reply(first, redis_call('EXISTS', K.session) == 0) end
+local open = read_session(redis_call('GET', K.session))
 local completed = false
 if open then
   completed = complete_session(open, A.now_us, A.now_ts, A.now_date, nil, false, A.event_id)

@@ -14,10 +14,10 @@
 local function remembered_call()
   if not A.event_id then return nil end
   -- both fail on a key of the wrong type, before anything is written
-  redis.call('LLEN', K.event_id_order)
-  local record = redis.call('HGET', K.event_ids, A.event_id)
+  redis_call('LLEN', K.event_id_order)
+  local record = redis_call('HGET', K.event_ids, A.event_id)
   if not record then return nil end
-  local first_us, fingerprint, reply = string.match(record, '^(%d+)|([^|]*)|(.*)$')
+  local first_us, fingerprint, reply = match(record, '^(%d+)|([^|]*)|(.*)$')
   if not first_us or A.now_us - tonumber(first_us) > A.event_id_ttl * 1000000 then
     return nil -- outside the window (not yet trimmed): the id is new again
   end
@@ -31,26 +31,26 @@ end
 -- ids past the window or over the cap. No-op without an id.
 local function remember_call(reply)
   if not A.event_id then return end
-  local record = string.format('%d', A.now_us) .. '|' .. A.event_fp .. '|' .. (reply or '')
-  if redis.call('HSET', K.event_ids, A.event_id, record) == 0 then
+  local record = format('%d', A.now_us) .. '|' .. A.event_fp .. '|' .. (reply or '')
+  if redis_call('HSET', K.event_ids, A.event_id, record) == 0 then
     -- an id back after its window, not yet trimmed: its old place goes (rare, O(ids))
-    redis.call('LREM', K.event_id_order, 1, A.event_id)
+    redis_call('LREM', K.event_id_order, 1, A.event_id)
   end
-  redis.call('RPUSH', K.event_id_order, A.event_id)
+  redis_call('RPUSH', K.event_id_order, A.event_id)
   local oldest_kept_us = A.now_us - A.event_id_ttl * 1000000
-  local count = redis.call('LLEN', K.event_id_order)
+  local count = redis_call('LLEN', K.event_id_order)
   while count > 0 do
-    local id = redis.call('LINDEX', K.event_id_order, 0)
-    local record = redis.call('HGET', K.event_ids, id)
-    local first_us = record and tonumber(string.match(record, '^(%d+)|'))
+    local id = redis_call('LINDEX', K.event_id_order, 0)
+    local record = redis_call('HGET', K.event_ids, id)
+    local first_us = record and tonumber(match(record, '^(%d+)|'))
     local expired = not first_us or first_us < oldest_kept_us
     if count <= A.event_id_cap and not expired then break end
-    redis.call('LPOP', K.event_id_order)
+    redis_call('LPOP', K.event_id_order)
     count = count - 1
-    if record then redis.call('HDEL', K.event_ids, id) end
+    if record then redis_call('HDEL', K.event_ids, id) end
   end
-  redis.call('EXPIRE', K.event_ids, A.event_id_ttl)
-  redis.call('EXPIRE', K.event_id_order, A.event_id_ttl)
+  redis_call('EXPIRE', K.event_ids, A.event_id_ttl)
+  redis_call('EXPIRE', K.event_id_order, A.event_id_ttl)
 end
 
 -- The reply of a repeated call: its first call's reply, with whether the

@@ -17,35 +17,40 @@
 -- empty array into {} and keeps only 14 significant digits. A value that
 -- would not read back (a non-finite number) fails the script before any write.
 
-local NULL = cjson.null
+local HUGE = 1 / 0
 
 local function is_finite(x)
-  return type(x) == 'number' and x == x and x ~= math.huge and x ~= -math.huge
+  return type(x) == 'number' and x == x and x ~= HUGE and x ~= -HUGE
 end
 
 local function enc_str(s)
-  return cjson.encode(tostring(s))
+  return json_encode(tostring(s))
 end
 
 local function enc_num(x)
+  -- the common case first: a safe integer (NaN and the infinities fail x % 1 == 0)
+  if type(x) == 'number' and x % 1 == 0 and x > -9007199254740992 and x < 9007199254740992 then
+    return format('%d', x)
+  end
   if not is_finite(x) then
     return error({err = 'ERR activity: refusing to store a non-finite number'})
   end
-  if x == math.floor(x) and math.abs(x) < 9007199254740992 then
-    return string.format('%d', x)
+  if x == floor(x) and abs(x) < 9007199254740992 then
+    return format('%d', x)
   end
   -- shortest form that reads back as the same double, as Python's repr does
   for _, fmt in ipairs({'%.15g', '%.16g'}) do
-    local s = string.format(fmt, x)
+    local s = format(fmt, x)
     if tonumber(s) == x then return s end
   end
-  return string.format('%.17g', x)
+  return format('%.17g', x)
 end
 
 local function enc_str_array(list)
+  if #list == 0 then return '[]' end
   local parts = {}
   for i = 1, #list do parts[i] = enc_str(list[i]) end
-  return '[' .. table.concat(parts, ',') .. ']'
+  return '[' .. concat(parts, ',') .. ']'
 end
 
 -- fields: array of {name, encoded_value}
@@ -54,23 +59,23 @@ local function enc_object(fields)
   for i = 1, #fields do
     parts[i] = enc_str(fields[i][1]) .. ':' .. fields[i][2]
   end
-  return '{' .. table.concat(parts, ',') .. '}'
+  return '{' .. concat(parts, ',') .. '}'
 end
 
 local function decode_object(raw)
   if not raw then return nil end
-  local ok, value = pcall(cjson.decode, raw)
+  local ok, value = pcall(json_decode, raw)
   if ok and type(value) == 'table' then return value end
   return nil
 end
 
 local function days_from_civil(y, m, d)
   if m <= 2 then y = y - 1 end
-  local era = math.floor(y / 400)
+  local era = floor(y / 400)
   local yoe = y - era * 400
   local mp = (m + 9) % 12
-  local doy = math.floor((153 * mp + 2) / 5) + d - 1
-  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy
+  local doy = floor((153 * mp + 2) / 5) + d - 1
+  local doe = yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy
   return era * 146097 + doe - 719468
 end
 
@@ -83,27 +88,48 @@ end
 -- Reads a stored timestamp. Returns microseconds since the epoch (an
 -- integer, exact in a double until the year 2255, so durations carry no
 -- rounding noise), the timestamp in the stored form, and its UTC date;
--- nil when it is not a stored timestamp.
-local function parse_ts(s)
-  if type(s) ~= 'string' then return nil end
-  local y, mo, d, h, mi, se, rest =
-    string.match(s, '^(%d%d%d%d)%-(%d%d)%-(%d%d)[T ](%d%d):(%d%d):(%d%d)(.*)$')
-  if not y then return nil end
-  local frac = ''
-  if string.sub(rest, 1, 1) == '.' then
-    frac, rest = string.match(rest, '^%.(%d+)(.*)$')
-    if not frac or #frac > 9 then return nil end
+-- nil when it is not a stored timestamp. With `check_only` it returns true
+-- instead, without working those out (the readers only validate).
+-- Read byte by byte: tonumber on the parts (strtod) cost most of the time.
+local function parse_ts(s, check_only)
+  if type(s) ~= 'string' or #s < 19 then return nil end
+  local y1, y2, y3, y4, dash1, mo1, mo2, dash2, d1, d2, sep, h1, h2, colon1, mi1, mi2, colon2, s1, s2 =
+    byte(s, 1, 19)
+  if dash1 ~= 45 or dash2 ~= 45 or (sep ~= 84 and sep ~= 32) or colon1 ~= 58 or colon2 ~= 58 then return nil end
+  if y1 < 48 or y1 > 57 or y2 < 48 or y2 > 57 or y3 < 48 or y3 > 57 or y4 < 48 or y4 > 57
+    or mo1 < 48 or mo1 > 57 or mo2 < 48 or mo2 > 57 or d1 < 48 or d1 > 57 or d2 < 48 or d2 > 57
+    or h1 < 48 or h1 > 57 or h2 < 48 or h2 > 57 or mi1 < 48 or mi1 > 57 or mi2 < 48 or mi2 > 57
+    or s1 < 48 or s1 > 57 or s2 < 48 or s2 > 57 then
+    return nil
   end
-  if rest ~= '' and rest ~= 'Z' and rest ~= '+00:00' then return nil end
-  local yn, mon, dn, hn, min, sn = tonumber(y), tonumber(mo), tonumber(d), tonumber(h), tonumber(mi), tonumber(se)
+  -- then an optional fraction of 1 to 9 digits and an optional Z or +00:00,
+  -- looked at in place (no substring made unless needed)
+  local size, last = #s, 19
+  if size > 19 then
+    if byte(s, 20) == 46 then -- '.'
+      local _, fraction_end = find(s, '^%.%d+', 20)
+      if not fraction_end or fraction_end > 29 then return nil end
+      last = fraction_end
+    end
+    if last < size then
+      local tail = size - last
+      if not ((tail == 1 and byte(s, size) == 90) or (tail == 6 and find(s, '^%+00:00', last + 1))) then
+        return nil
+      end
+    end
+  end
+  local yn = (y1 - 48) * 1000 + (y2 - 48) * 100 + (y3 - 48) * 10 + (y4 - 48)
+  local mon, dn = (mo1 - 48) * 10 + (mo2 - 48), (d1 - 48) * 10 + (d2 - 48)
+  local hn, min, sn = (h1 - 48) * 10 + (h2 - 48), (mi1 - 48) * 10 + (mi2 - 48), (s1 - 48) * 10 + (s2 - 48)
   if yn < 1 or mon < 1 or mon > 12 or dn < 1 or dn > days_in_month(yn, mon) or hn > 23 or min > 59 or sn > 59 then
     return nil
   end
+  if check_only then return true end
   local micros = 0
-  if frac ~= '' then micros = tonumber(string.sub(frac .. '000000', 1, 6)) end
-  local date = y .. '-' .. mo .. '-' .. d
-  local naive = date .. 'T' .. h .. ':' .. mi .. ':' .. se
-  if micros ~= 0 then naive = naive .. string.format('.%06d', micros) end
+  if last > 20 then micros = tonumber(sub(sub(s, 21, last) .. '000000', 1, 6)) end
+  local date = sub(s, 1, 10)
+  local naive = date .. 'T' .. sub(s, 12, 19)
+  if micros ~= 0 then naive = naive .. format('.%06d', micros) end
   local seconds = days_from_civil(yn, mon, dn) * 86400 + hn * 3600 + min * 60 + sn
   return seconds * 1000000 + micros, naive, date
 end
@@ -119,27 +145,31 @@ end
 -- false (not nil) for an absent optional timestamp
 local function read_optional_ts(record, name)
   local value = record[name]
-  if value == nil or value == NULL then return false end
-  if parse_ts(value) then return value end
+  if value == nil or value == json_null then return false end
+  if parse_ts(value, true) then return value end
   return nil
 end
 
+-- Converts the decoded list in place. cjson decodes a JSON object's keys as
+-- strings, so a table with a length is an array (without holes: null is
+-- cjson.null), and one without is [] or {} when empty, an object otherwise.
 local function read_list(record, name)
-  local value = record[name]
-  if value == nil then return {} end
-  if type(value) ~= 'table' then return nil end
-  local size = 0
-  for _ in pairs(value) do size = size + 1 end
-  if size ~= #value then return nil end -- an object with keys, or holes
-  local list = {}
-  for i = 1, #value do
-    local item = value[i]
-    if type(item) == 'string' then
-      list[i] = item
-    elseif is_finite(item) and item == math.floor(item) and math.abs(item) < 9007199254740992 then
-      list[i] = string.format('%d', item)
-    else
-      return nil
+  local list = record[name]
+  if list == nil then return {} end
+  if type(list) ~= 'table' then return nil end
+  local size = #list
+  if size == 0 then
+    if next(list) ~= nil then return nil end -- an object with keys
+    return list
+  end
+  for i = 1, size do
+    local item = list[i]
+    if type(item) ~= 'string' then
+      if is_finite(item) and item == floor(item) and abs(item) < 9007199254740992 then
+        list[i] = format('%d', item)
+      else
+        return nil
+      end
     end
   end
   return list
@@ -161,18 +191,20 @@ local SUMMARY_COUNTS = {
 }
 local DAILY_COUNTS = {'sessions', 'playtime_seconds', 'actions', 'trades', 'trade_volume', 'combat_events'}
 
--- An open session, or nil when absent or rejected.
+-- An open session, or nil when absent or rejected: the decoded record
+-- itself, its fields checked and normalised in place (unknown fields stay
+-- in the table, unused: the encoders write the known ones only).
 local function read_session(raw)
   local s = decode_object(raw)
   if not s or type(s.player_id) ~= 'string' then return nil end
-  if not parse_ts(s.login_at) or not parse_ts(s.last_activity_at) then return nil end
-  local session = {player_id = s.player_id, login_at = s.login_at, last_activity_at = s.last_activity_at}
-  if not read_counts(s, SESSION_COUNTS, session) then return nil end
-  session.sectors_visited = read_list(s, 'sectors_visited')
+  if not parse_ts(s.login_at, true) or not parse_ts(s.last_activity_at, true) then return nil end
+  if not read_counts(s, SESSION_COUNTS, s) then return nil end
+  local sectors_visited = read_list(s, 'sectors_visited')
   local last_seen_at = read_optional_ts(s, 'last_seen_at')
-  if session.sectors_visited == nil or last_seen_at == nil then return nil end
-  session.last_seen_at = last_seen_at or nil
-  return session
+  if sectors_visited == nil or last_seen_at == nil then return nil end
+  s.sectors_visited = sectors_visited
+  s.last_seen_at = last_seen_at or nil
+  return s
 end
 
 -- The summary's counters and sectors; all zero when absent or rejected.
@@ -193,30 +225,26 @@ end
 
 -- last_seen_at (written by heartbeats only; the original ignores it) is
 -- kept when present, so a session that never had a heartbeat keeps exactly
--- the original's fields.
+-- the original's fields. Written out by hand (the same bytes enc_object
+-- makes): the hot path's encoder, without a table per field.
 local function encode_session(s)
-  local fields = {
-    {'player_id', enc_str(s.player_id)},
-    {'login_at', enc_str(s.login_at)},
-    {'last_activity_at', enc_str(s.last_activity_at)},
-    {'actions_count', enc_num(s.actions_count)},
-    {'trades_count', enc_num(s.trades_count)},
-    {'trade_volume', enc_num(s.trade_volume)},
-    {'combat_events', enc_num(s.combat_events)},
-    {'sectors_visited', enc_str_array(s.sectors_visited)},
-  }
-  if s.last_seen_at then fields[#fields + 1] = {'last_seen_at', enc_str(s.last_seen_at)} end
-  return enc_object(fields)
+  local json = '{"player_id":' .. enc_str(s.player_id)
+    .. ',"login_at":' .. enc_str(s.login_at)
+    .. ',"last_activity_at":' .. enc_str(s.last_activity_at)
+    .. ',"actions_count":' .. enc_num(s.actions_count)
+    .. ',"trades_count":' .. enc_num(s.trades_count)
+    .. ',"trade_volume":' .. enc_num(s.trade_volume)
+    .. ',"combat_events":' .. enc_num(s.combat_events)
+    .. ',"sectors_visited":' .. enc_str_array(s.sectors_visited)
+  if s.last_seen_at then return json .. ',"last_seen_at":' .. enc_str(s.last_seen_at) .. '}' end
+  return json .. '}'
 end
 
 -- event_id (the caller's, optional) is written only when given, so an event
 -- without one keeps exactly the original's fields.
 local function encode_event(event_type, timestamp, details_json, event_id)
-  local fields = {
-    {'event_type', enc_str(event_type)},
-    {'timestamp', enc_str(timestamp)},
-    {'details', details_json},
-  }
-  if event_id then fields[4] = {'event_id', enc_str(event_id)} end
-  return enc_object(fields)
+  local json = '{"event_type":' .. enc_str(event_type) .. ',"timestamp":' .. enc_str(timestamp)
+    .. ',"details":' .. details_json
+  if event_id then return json .. ',"event_id":' .. enc_str(event_id) .. '}' end
+  return json .. '}'
 end

@@ -1,7 +1,7 @@
 -- The online set, its version, and the message the count channel carries.
 
 local function count_message(online_key, version)
-  return '{"count":' .. redis.call('SCARD', online_key) .. ',"version":' .. version .. '}'
+  return '{"count":' .. redis_call('SCARD', online_key) .. ',"version":' .. version .. '}'
 end
 
 -- Adds ('add') or removes ('remove') a player. Every change of the set bumps
@@ -9,11 +9,11 @@ end
 -- older count from a newer one whatever order its two connections' replies
 -- are read in. Returns 1 when the set changed, else 0.
 local function change_online(online_key, version_key, channel, change, player_id)
-  local changed = redis.call(change == 'add' and 'SADD' or 'SREM', online_key, player_id)
+  local changed = redis_call(change == 'add' and 'SADD' or 'SREM', online_key, player_id)
   if changed == 1 then
-    local message = count_message(online_key, redis.call('INCR', version_key))
-    redis.call('PUBLISH', channel, message)
-    local after = redis.call('SCARD', online_key)
+    local message = count_message(online_key, redis_call('INCR', version_key))
+    redis_call('PUBLISH', channel, message)
+    local after = redis_call('SCARD', online_key)
     global_online_changed(change == 'add' and after - 1 or after + 1, after)
   end
   return changed

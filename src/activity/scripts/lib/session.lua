@@ -1,9 +1,10 @@
 -- Helpers of the per-player scripts: events, key types, session completion.
 
 local function push_event(event_json)
-  redis.call('LPUSH', K.events, event_json)
-  redis.call('LTRIM', K.events, 0, A.max_events - 1)
-  redis.call('EXPIRE', K.events, A.events_ttl)
+  if redis_call('LPUSH', K.events, event_json) > A.max_events then
+    redis_call('LTRIM', K.events, 0, A.max_events - 1)
+  end
+  redis_call('EXPIRE', K.events, A.events_ttl)
 end
 
 -- Moves every item of `additions` to the end of `list` (adding it when new)
@@ -22,7 +23,7 @@ local function merge_recent(list, additions, cap)
       merged[#merged + 1] = additions[i]
     end
   end
-  local start = math.max(1, #merged - cap + 1)
+  local start = max(1, #merged - cap + 1)
   local kept = {}
   for i = start, #merged do kept[#kept + 1] = merged[i] end
   return kept
@@ -32,7 +33,7 @@ end
 -- key a script writes is checked before the first write: a key of the wrong
 -- type fails the call with nothing changed.
 local function require_type(key, expected)
-  local actual = redis.call('TYPE', key)['ok']
+  local actual = redis_call('TYPE', key)['ok']
   if actual ~= 'none' and actual ~= expected then
     return error({err = 'WRONGTYPE activity key ' .. key .. ' holds a ' .. actual .. ', not a ' .. expected})
   end
@@ -58,12 +59,12 @@ end
 -- Returns the completed session JSON.
 local function complete_session(session, end_us, end_ts, end_date, reason, stay_online, event_id)
   local login_us = parse_ts(session.login_at)
-  local duration = math.max(0, end_us - login_us) / 1000000
+  local duration = max(0, end_us - login_us) / 1000000
   local daily_key = A.daily_key_prefix .. end_date
   require_type(K.summary, 'string')
   require_type(daily_key, 'string')
 
-  local summary = read_summary(redis.call('GET', K.summary))
+  local summary = read_summary(redis_call('GET', K.summary))
   local all_sectors = merge_recent(summary.all_sectors, session.sectors_visited, A.max_summary_sectors)
   local summary_json = enc_object({
     {'player_id', enc_str(A.player_id)},
@@ -78,7 +79,7 @@ local function complete_session(session, end_us, end_ts, end_date, reason, stay_
     {'last_updated', enc_str(A.now_ts)},
   })
 
-  local daily = read_daily(redis.call('GET', daily_key))
+  local daily = read_daily(redis_call('GET', daily_key))
   local daily_json = enc_object({
     {'player_id', enc_str(A.player_id)},
     {'date', enc_str(end_date)},
@@ -108,12 +109,12 @@ local function complete_session(session, end_us, end_ts, end_date, reason, stay_
   })
 
   -- Game-wide playtime, in whole microseconds so that sums stay exact.
-  global_add(end_date, 'playtime_us', math.max(0, end_us - login_us))
+  global_add(end_date, 'playtime_us', max(0, end_us - login_us))
 
-  redis.call('SET', K.summary, summary_json, 'EX', A.summary_ttl)
-  redis.call('SET', daily_key, daily_json, 'EX', A.daily_ttl)
+  redis_call('SET', K.summary, summary_json, 'EX', A.summary_ttl)
+  redis_call('SET', daily_key, daily_json, 'EX', A.daily_ttl)
   push_event(logout_event)
-  redis.call('DEL', K.session)
+  redis_call('DEL', K.session)
   if not stay_online then leave_online_set() end
   return completed
 end
