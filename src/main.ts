@@ -1,5 +1,5 @@
-import { createApp } from './app.ts';
 import { getHeapStatistics } from 'node:v8';
+import { createApp } from './app.ts';
 import { HEAP_BYTES_PER_SUBSCRIPTION, loadConfig, subscriptionsTheHeapHolds } from './config.ts';
 import { withDevelopmentAuth } from './dev-auth.ts';
 import { createLogger } from './observability/logger.ts';
