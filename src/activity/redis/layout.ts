@@ -32,6 +32,28 @@ export interface PlayerKeys {
   eventIdOrder: string;
 }
 
+/**
+ * The keys of a batch call (scripts/activities.lua): player slot n's as
+ * session_<n>, events_<n>, event_ids_<n>, event_id_order_<n>. A script's key
+ * names are fixed, so every call names all `slots`; those past `playerIds`
+ * repeat the first player's keys (never read, and in its slot on a cluster).
+ */
+export function batchSlotKeys(
+  player: (playerId: string) => PlayerKeys,
+  playerIds: readonly string[],
+  slots: number,
+): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (let slot = 1; slot <= slots; slot++) {
+    const { session, events, eventIds, eventIdOrder } = player(playerIds[slot - 1] ?? playerIds[0]!);
+    keys[`session_${slot}`] = session;
+    keys[`events_${slot}`] = events;
+    keys[`event_ids_${slot}`] = eventIds;
+    keys[`event_id_order_${slot}`] = eventIdOrder;
+  }
+  return keys;
+}
+
 /** The online set and its version, bumped by every change of it (the version is not in the original). */
 export type OnlineKeys = {
   online: string;

@@ -1,3 +1,4 @@
+import { batchSlotKeys } from './layout.ts';
 import type { RedisMode } from './mode.ts';
 
 /**
@@ -25,4 +26,10 @@ export const singleServerMode: RedisMode = {
   },
   scriptsChangeOnlineSet: true,
   pipelineGroup: () => '',
+  // One batch call covers a chunk's players (see ../store.ts, BATCH_CHUNK).
+  batchPlayers: 100,
+  batchScriptKeys(ids) {
+    return { ...batchSlotKeys(this.player, ids, this.batchPlayers), online: online.online };
+  },
+  batchGroup: () => '',
 };
