@@ -18,6 +18,7 @@
 local players = cjson.decode(A.players)
 local events = cjson.decode(A.events)
 local replies = {}
+local timestamp_json = enc_str(A.now_ts)
 
 -- A player's own failure (its keys or values), which fails its events only;
 -- any other error fails the call.
@@ -32,6 +33,7 @@ local function checked(reply)
   return reply
 end
 
+-- Returns true when the session's sectors changed.
 local function bump(session, event)
   session.actions_count = session.actions_count + 1
   session.last_activity_at = A.now_ts
@@ -55,8 +57,10 @@ local function bump(session, event)
         for i = overflow + 1, #sectors do kept[#kept + 1] = sectors[i] end
         session.sectors_visited = kept
       end
+      return true
     end
   end
+  return false
 end
 
 -- Reads one player's keys and works out every reply and value to write;
@@ -75,6 +79,8 @@ local function plan_player(keys, indexes)
     for i = 1, #ids do stored[ids[i]] = records[i] end
   end
   local session = read_session(raw)
+  -- the parts of its JSON that change seldom are encoded once (a session holds up to 100 sectors)
+  local head, sectors_json, tail
   local plan = {
     replies = {}, pushed = {}, session = nil, ids = {}, records = {}, stale = {},
     actions = 0, trades = 0, trade_values = {}, combat = 0,
@@ -92,11 +98,17 @@ local function plan_player(keys, indexes)
     else
       local reply = ''
       if session then
-        bump(session, event)
-        reply = encode_session(session)
+        local sectors_changed = bump(session, event)
+        if not head then
+          head, tail = session_head(session), session_tail(session)
+          sectors_json = enc_plain_str_array(session.sectors_visited)
+        elseif sectors_changed then
+          sectors_json = enc_plain_str_array(session.sectors_visited)
+        end
+        reply = encode_session_parts(head, session, sectors_json, tail)
         plan.session = reply
       end
-      plan.pushed[#plan.pushed + 1] = encode_event(event[2], A.now_ts, event[3], id ~= '' and id or nil)
+      plan.pushed[#plan.pushed + 1] = encode_event_parts(event[2], timestamp_json, event[3], id ~= '' and id or nil)
       if id ~= '' then
         local first_us = string.format('%d', A.now_us)
         seen[id] = {first_us, fingerprint, reply}
@@ -120,8 +132,8 @@ end
 -- wrong type before anything is written (the others were read above).
 local function write_player(keys, plan)
   if #plan.pushed == 0 then return end
-  checked(redis.pcall('LPUSH', keys.events, unpack(plan.pushed)))
-  redis.call('LTRIM', keys.events, 0, A.max_events - 1)
+  local length = checked(redis.pcall('LPUSH', keys.events, unpack(plan.pushed)))
+  if length > A.max_events then redis.call('LTRIM', keys.events, 0, A.max_events - 1) end
   redis.call('EXPIRE', keys.events, A.events_ttl)
   if plan.session then redis.call('SET', keys.session, plan.session, 'EX', A.session_ttl) end
   if #plan.ids > 0 then remember_ids(keys.event_ids, keys.event_id_order, plan.ids, plan.records, plan.stale) end
