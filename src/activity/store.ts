@@ -17,9 +17,9 @@ import {
   type PlayerSummary,
   type VersionedCount,
 } from './records.ts';
+import { ActivityBatches, type BatchEvent } from './redis/activity-batch.ts';
 import { type GlobalDailyStats, GlobalStats, type OnlineCountPoint } from './redis/global-stats.ts';
 import { type RedisMode, redisModeFor } from './redis/mode.ts';
-import { ActivityBatches, type BatchEvent } from './redis/activity-batch.ts';
 import { OnlineSet } from './redis/online-set.ts';
 import { type EventIdWindow, type PlayerScriptResult, PlayerScripts } from './redis/player-scripts.ts';
 import { Deadline, isScriptFailure, type ReplicaAcks, ScriptRunner } from './redis/runner.ts';
@@ -380,6 +380,7 @@ const redoesOnlineChange = (answer: PlayerScriptResult) => !answer.duplicate || 
 
 /** A single event's refusal (a reused id, or its player's keys) answered in place, as a batch's would be. */
 const inPlace = (error: unknown): PlayerScriptResult => {
-  if (error instanceof EventIdReusedError || isScriptFailure(error)) return { duplicate: false, reply: error, notes: [] };
+  if (error instanceof EventIdReusedError || isScriptFailure(error))
+    return { duplicate: false, reply: error, notes: [] };
   throw error;
 };
