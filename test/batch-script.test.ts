@@ -16,7 +16,7 @@ import {
 
 /**
  * A batch runs scripts/activities.lua once per chunk (up to 100 events, on
- * a single server up to 100 players) instead of the activity script once
+ * a single server up to 25 players) instead of the activity script once
  * per event; every event still gets the answer the per-event path gives,
  * and Redis ends up holding the same records and game-wide numbers.
  */
@@ -250,7 +250,7 @@ describe('one player several times in a batch', () => {
 });
 
 describe('chunks', () => {
-  it('splits past 100 players on a single server, each event answered as if alone', async () => {
+  it('splits a batch over many players on a single server, each event answered as if alone', async () => {
     const players = Array.from({ length: 130 }, (_, n) => `p-${n}`);
     for (const playerId of players.slice(0, 120)) ok(await batched.run(TrackLogin, { playerId }));
     // every player twice, the second time repeating the first one's id across the chunk boundaries

@@ -43,15 +43,28 @@ export function batchSlotKeys(
   playerIds: readonly string[],
   slots: number,
 ): Record<string, string> {
+  const names = slotKeyNames(slots);
   const keys: Record<string, string> = {};
-  for (let slot = 1; slot <= slots; slot++) {
-    const { session, events, eventIds, eventIdOrder } = player(playerIds[slot - 1] ?? playerIds[0]!);
-    keys[`session_${slot}`] = session;
-    keys[`events_${slot}`] = events;
-    keys[`event_ids_${slot}`] = eventIds;
-    keys[`event_id_order_${slot}`] = eventIdOrder;
+  let first: PlayerKeys | undefined;
+  for (let slot = 0; slot < slots; slot++) {
+    const own = slot < playerIds.length ? player(playerIds[slot]!) : undefined;
+    const { session, events, eventIds, eventIdOrder } = own ?? first!;
+    first ??= own;
+    const [sessionName, eventsName, idsName, orderName] = names[slot]!;
+    keys[sessionName] = session;
+    keys[eventsName] = events;
+    keys[idsName] = eventIds;
+    keys[orderName] = eventIdOrder;
   }
   return keys;
+}
+
+const slotNames: (readonly [string, string, string, string])[] = [];
+function slotKeyNames(slots: number) {
+  for (let slot = slotNames.length + 1; slot <= slots; slot++) {
+    slotNames.push([`session_${slot}`, `events_${slot}`, `event_ids_${slot}`, `event_id_order_${slot}`]);
+  }
+  return slotNames;
 }
 
 /** The online set and its version, bumped by every change of it (the version is not in the original). */

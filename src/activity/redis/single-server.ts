@@ -26,8 +26,10 @@ export const singleServerMode: RedisMode = {
   },
   scriptsChangeOnlineSet: true,
   pipelineGroup: () => '',
-  // One batch call covers a chunk's players (see ../store.ts, BATCH_CHUNK).
-  batchPlayers: 100,
+  // A script's keys are fixed per definition, so every batch call names this
+  // many players' (4 each): 25 keeps a small batch's padding small, and a
+  // chunk of 100 events over 100 players is 4 calls in the same pipeline.
+  batchPlayers: 25,
   batchScriptKeys(ids) {
     return { ...batchSlotKeys(this.player, ids, this.batchPlayers), online: online.online };
   },
