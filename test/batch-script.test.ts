@@ -87,7 +87,7 @@ function seeded(seed: number): () => number {
 
 const TYPES = ['SECTOR_MOVE', 'TRADE_BUY', 'TRADE_SELL', 'COMBAT_ATTACK', 'DOCK', 'WARP'] as const;
 // Sectors cjson escapes (or passes through) as well as plain ones.
-const SECTORS = ['7', '42', 'a/b', 'q"x', 'tab\there', 'é', 'del\u007f', '9'];
+const SECTORS = ['7', '42', 'a/b', 'q"x', 'tab\there', 'é', 'del\u007f', 'lone\ud800', '9'];
 
 /**
  * A random batch over two players with sessions and one without, with event

@@ -122,7 +122,8 @@ export class ActivityBatches {
         event.detailsJson,
         event.tradeValue,
         event.isCombat ? '1' : '0',
-        event.sector,
+        // as ioredis sends it alone (UTF-8 holds no lone surrogate, U+FFFD stands in); cjson refuses the escape
+        event.sector.toWellFormed(),
         event.eventId?.id ?? '',
         event.eventId?.fingerprint ?? '',
       ]);
