@@ -265,4 +265,40 @@ describe('on a Redis Cluster', () => {
     expect(await service.redis.sismember(ONLINE, 'e-1')).toBe(0);
     expect((await service.run(PlayerSummary, { playerId: 'e-1' })).data?.playerSummary.totalSessions).toBe(1);
   });
+
+  it('batches in chunks per player: a player past 100 events spans chunks, a wrong-type player fails alone', async () => {
+    await Promise.all(['a', 'b', 'c'].map((playerId) => service.run(TrackLogin, { playerId })));
+    await service.redis.del('activity:events:{c}');
+    await service.redis.sadd('activity:events:{c}', 'not-a-list'); // a foreign writer's key
+    const events = Array.from(
+      { length: 250 },
+      (_, n): ActivityInput => ({
+        playerId: n % 3 === 2 ? 'b' : n === 7 || n === 70 ? 'c' : 'a',
+        eventType: 'TRADE_SELL',
+        details: { total_value: 0.5 },
+        // a's first and 160th events share an id: the second is a duplicate, in a's second chunk
+        eventId: n === 0 || n === 240 ? 'first-of-a' : `e-${n}`,
+      }),
+    );
+    const result = await service.run(TrackActivitiesWithIds, { events });
+    expect(result.errors?.map((error) => [error.extensions?.['code'], error.path])).toEqual([
+      ['INTERNAL_SERVER_ERROR', ['trackActivities', 7]],
+      ['INTERNAL_SERVER_ERROR', ['trackActivities', 70]],
+    ]);
+    const items = result.data?.trackActivities ?? [];
+    expect(items[240]).toMatchObject({ duplicate: true, session: { actionsCount: 1 } });
+    const counted = events.filter((event, n) => event.playerId !== 'c' && n !== 240);
+    const last = (playerId: string) => items.findLast((_, n) => events[n]!.playerId === playerId);
+    expect(last('a')?.session?.actionsCount).toBe(counted.filter((event) => event.playerId === 'a').length);
+    expect(last('b')?.session?.actionsCount).toBe(counted.filter((event) => event.playerId === 'b').length);
+    expect(await service.redis.type('activity:events:{c}')).toBe('set');
+    expect(await service.redis.exists('activity:event_ids:{c}')).toBe(0);
+    await eventually(async () =>
+      expect(await service.redis.hgetall('activity:{activity:online}:global:daily:2026-11-23')).toMatchObject({
+        actions: String(counted.length),
+        trades: String(counted.length),
+        trade_volume: String(counted.length / 2),
+      }),
+    );
+  });
 });

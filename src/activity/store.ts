@@ -17,11 +17,12 @@ import {
   type PlayerSummary,
   type VersionedCount,
 } from './records.ts';
+import { ActivityBatches, type BatchEvent } from './redis/activity-batch.ts';
 import { type GlobalDailyStats, GlobalStats, type OnlineCountPoint } from './redis/global-stats.ts';
 import { type RedisMode, redisModeFor } from './redis/mode.ts';
 import { OnlineSet } from './redis/online-set.ts';
 import { type EventIdWindow, type PlayerScriptResult, PlayerScripts } from './redis/player-scripts.ts';
-import { Deadline, type ReplicaAcks, ScriptRunner } from './redis/runner.ts';
+import { Deadline, isScriptFailure, type ReplicaAcks, ScriptRunner } from './redis/runner.ts';
 import { utcDay } from './time.ts';
 import { checkActivity, checkDate, checkLimit, checkPlayerId, PLAYER_ID_PATTERN } from './validation.ts';
 
@@ -62,8 +63,12 @@ export interface TrackedActivity {
   duplicate: boolean;
 }
 
-/** One event of a batch: what was tracked, or why it was refused (nothing written for it). */
-export type BatchOutcome = TrackedActivity | EventIdReusedError;
+/**
+ * One event of a batch: what was tracked, or why it was refused (nothing
+ * written for it): EventIdReusedError, or the Redis error of its player's
+ * keys (a key of the wrong type).
+ */
+export type BatchOutcome = TrackedActivity | Error;
 
 export interface StoreOptions {
   /**
@@ -97,6 +102,7 @@ export class ActivityStore {
   readonly #mode: RedisMode;
   readonly #online: OnlineSet;
   readonly #players: PlayerScripts;
+  readonly #batches: ActivityBatches;
   readonly #global: GlobalStats;
   readonly #callDeadlineMs: number;
   readonly #onDuplicate: () => void;
@@ -112,6 +118,7 @@ export class ActivityStore {
     this.#online = new OnlineSet(this.#runner, this.#mode.online, this.#mode.globalPrefix);
     this.#global = new GlobalStats(this.#runner, this.#mode);
     this.#players = new PlayerScripts(this.#runner, this.#mode, this.#online, eventIds);
+    this.#batches = new ActivityBatches(this.#runner, this.#mode, eventIds);
     this.#callDeadlineMs = callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS;
     this.#onDuplicate = onDuplicate ?? (() => {});
   }
@@ -174,15 +181,19 @@ export class ActivityStore {
   }
 
   /**
-   * Records up to 500 events in one round trip (a pipeline of activity
-   * scripts), in the order given, so one player's events apply in order.
-   * The whole batch is checked first: one bad event and nothing is sent.
-   * Each event is atomic; if Redis fails mid-batch, the events before the
-   * failure may have been applied (with event ids, retrying the batch is
-   * safe). An event whose id repeats an earlier one (in this batch or
-   * before) with the same payload answers that call's result, marked
-   * duplicate; with another payload it is refused in place
-   * (EventIdReusedError) and the other events still apply.
+   * Records up to 500 events in one round trip, in the order given, so one
+   * player's events apply in order: one event runs the activity script,
+   * more run the batch script once per chunk (redis/activity-batch.ts:
+   * up to 100 events; on a single server many players per chunk, on a
+   * cluster one). The whole batch is checked first: one bad event and
+   * nothing is sent. Each chunk is atomic; if Redis fails mid-batch, the
+   * chunks before the failure may have been applied (with event ids,
+   * retrying the batch is safe). An event whose id repeats an earlier one
+   * (in this batch or before) with the same payload answers that call's
+   * result, marked duplicate; with another payload it is refused in place
+   * (EventIdReusedError) and the other events still apply. A player whose
+   * keys hold the wrong type gets that error in place of each of its
+   * events, with nothing written for them; the other players' events apply.
    */
   async trackActivities(inputs: readonly ActivityInput[]): Promise<BatchOutcome[]> {
     if (inputs.length > MAX_BATCH_EVENTS) {
@@ -204,25 +215,23 @@ export class ActivityStore {
     });
     const deadline = this.#startCall();
     const now = this.#clock.now();
-    const runs = checked.map(({ playerId, effect, eventId }) => ({
+    const events = checked.map(({ playerId, effect, eventId }) => ({
       playerId,
       eventId,
-      own: {
-        event_type: effect.eventType,
-        details_json: effect.detailsJson,
-        trade_value: effect.tradeValue === null ? '' : String(effect.tradeValue),
-        is_combat: effect.isCombat ? '1' : '0',
-        sector: effect.sector ?? '',
-      },
+      eventType: effect.eventType,
+      detailsJson: effect.detailsJson,
+      tradeValue: effect.tradeValue === null ? '' : String(effect.tradeValue),
+      isCombat: effect.isCombat,
+      sector: effect.sector ?? '',
     }));
     const results =
-      runs.length === 1
-        ? [await this.#players.run('activity', runs[0]!, now, deadline).catch(inPlaceIfReused)]
-        : await this.#players.runMany('activity', runs, now, deadline);
+      events.length === 1
+        ? [await this.#trackOne(events[0]!, now, deadline).catch(inPlace)]
+        : await this.#batches.run(events, now, deadline);
     await this.#players.afterScripts(null, [], results, now, deadline);
     return checked.map(({ effect, eventId }, index): BatchOutcome => {
       const result = results[index]!;
-      if (result.reply instanceof Error) return result.reply as EventIdReusedError;
+      if (result.reply instanceof Error) return result.reply;
       this.#counted(result);
       return {
         event: {
@@ -354,6 +363,17 @@ export class ActivityStore {
     return this.#online.publish(this.#startCall());
   }
 
+  #trackOne(event: BatchEvent, now: Date, deadline: Deadline): Promise<PlayerScriptResult> {
+    const own = {
+      event_type: event.eventType,
+      details_json: event.detailsJson,
+      trade_value: event.tradeValue,
+      is_combat: event.isCombat ? '1' : '0',
+      sector: event.sector,
+    };
+    return this.#players.run('activity', { playerId: event.playerId, eventId: event.eventId, own }, now, deadline);
+  }
+
   #counted(answer: PlayerScriptResult): PlayerScriptResult {
     if (answer.duplicate) this.#onDuplicate();
     return answer;
@@ -368,7 +388,9 @@ export class ActivityStore {
 /** A first call makes its online-set change; a repeat only when the script says the first may have missed it. */
 const redoesOnlineChange = (answer: PlayerScriptResult) => !answer.duplicate || answer.redoOnlineChange;
 
-const inPlaceIfReused = (error: unknown): PlayerScriptResult => {
-  if (error instanceof EventIdReusedError) return { duplicate: false, reply: error, notes: [] };
+/** A single event's refusal (a reused id, or its player's keys) answered in place, as a batch's would be. */
+const inPlace = (error: unknown): PlayerScriptResult => {
+  if (error instanceof EventIdReusedError || isScriptFailure(error))
+    return { duplicate: false, reply: error, notes: [] };
   throw error;
 };

@@ -1,3 +1,4 @@
+import { batchSlotKeys } from './layout.ts';
 import type { RedisMode } from './mode.ts';
 
 /**
@@ -25,4 +26,10 @@ export const clusterMode: RedisMode = {
   scriptsChangeOnlineSet: false,
   // One pipeline per player (one slot).
   pipelineGroup: (call) => call.keys['session'] ?? '',
+  // A batch call covers one player (one slot); its calls share that player's pipeline.
+  batchPlayers: 1,
+  batchScriptKeys(ids) {
+    return batchSlotKeys(this.player, ids, 1);
+  },
+  batchGroup: (playerId) => playerId,
 };

@@ -32,6 +32,41 @@ export interface PlayerKeys {
   eventIdOrder: string;
 }
 
+/**
+ * The keys of a batch call (scripts/activities.lua): player slot n's as
+ * session_<n>, events_<n>, event_ids_<n>, event_id_order_<n>. A script's key
+ * names are fixed, so every call names all `slots`; those past `playerIds`
+ * repeat the first player's keys (never read, and in its slot on a cluster).
+ */
+export function batchSlotKeys(
+  player: (playerId: string) => PlayerKeys,
+  playerIds: readonly string[],
+  slots: number,
+): Record<string, string> {
+  const names = slotKeyNames(slots);
+  const keys: Record<string, string> = {};
+  let first: PlayerKeys | undefined;
+  for (let slot = 0; slot < slots; slot++) {
+    const own = slot < playerIds.length ? player(playerIds[slot]!) : undefined;
+    const { session, events, eventIds, eventIdOrder } = own ?? first!;
+    first ??= own;
+    const [sessionName, eventsName, idsName, orderName] = names[slot]!;
+    keys[sessionName] = session;
+    keys[eventsName] = events;
+    keys[idsName] = eventIds;
+    keys[orderName] = eventIdOrder;
+  }
+  return keys;
+}
+
+const slotNames: (readonly [string, string, string, string])[] = [];
+function slotKeyNames(slots: number) {
+  for (let slot = slotNames.length + 1; slot <= slots; slot++) {
+    slotNames.push([`session_${slot}`, `events_${slot}`, `event_ids_${slot}`, `event_id_order_${slot}`]);
+  }
+  return slotNames;
+}
+
 /** The online set and its version, bumped by every change of it (the version is not in the original). */
 export type OnlineKeys = {
   online: string;

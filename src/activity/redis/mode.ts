@@ -28,6 +28,15 @@ export interface RedisMode {
   readonly scriptsChangeOnlineSet: boolean;
   /** Calls of one group may share a pipeline. */
   pipelineGroup(call: ScriptCall): string;
+  /**
+   * How many players one batch call (scripts/activities.lua) covers at most:
+   * many on a single server, one on a cluster (a script reaches one slot).
+   */
+  readonly batchPlayers: number;
+  /** The keys of a batch call for its players (at most batchPlayers), by name (layout.ts, batchScriptKeys). */
+  batchScriptKeys(playerIds: readonly string[]): Record<string, string>;
+  /** Batch calls of one group go out in order, in one pipeline; those of different groups may not share one. */
+  batchGroup(playerId: string): string;
 }
 
 export function redisModeFor(client: RedisClient): RedisMode {

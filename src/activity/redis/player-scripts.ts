@@ -15,7 +15,7 @@ export interface EventIdWindow {
 }
 
 /** What every per-player script gets that is the same for every call (written into the script once). */
-const playerScriptConstants = (eventIds: EventIdWindow) => ({
+export const playerScriptConstants = (eventIds: EventIdWindow) => ({
   channel: ONLINE_COUNT_CHANNEL,
   session_ttl: TTL_SECONDS.session,
   events_ttl: TTL_SECONDS.events,
@@ -29,7 +29,7 @@ const playerScriptConstants = (eventIds: EventIdWindow) => ({
 });
 
 /** A repeated event id's answer (scripts/lib/event-ids.lua, repeated_reply), or null for any other reply. */
-function readRepeat(raw: unknown): (PlayerScriptResult & { duplicate: true }) | null {
+export function readRepeat(raw: unknown): (PlayerScriptResult & { duplicate: true }) | null {
   if (!Array.isArray(raw) || raw[0] !== 'duplicate') return null;
   const [, firstUs, reply, redo] = raw as [string, string, string, string];
   return {

@@ -1,3 +1,4 @@
+import { batchSlotKeys } from './layout.ts';
 import type { RedisMode } from './mode.ts';
 
 /**
@@ -25,4 +26,12 @@ export const singleServerMode: RedisMode = {
   },
   scriptsChangeOnlineSet: true,
   pipelineGroup: () => '',
+  // A script's keys are fixed per definition, so every batch call names this
+  // many players' (4 each): 25 keeps a small batch's padding small, and a
+  // chunk of 100 events over 100 players is 4 calls in the same pipeline.
+  batchPlayers: 25,
+  batchScriptKeys(ids) {
+    return { ...batchSlotKeys(this.player, ids, this.batchPlayers), online: online.online };
+  },
+  batchGroup: () => '',
 };

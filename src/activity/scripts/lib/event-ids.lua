@@ -59,3 +59,40 @@ end
 local function repeated_reply(first, redo_online)
   return {'duplicate', first[1], first[2], redo_online and '1' or '0'}
 end
+
+-- Batches (activities.lua): one player's many ids at once, with the same
+-- rules. A stored record read back as the first call's {first_us,
+-- fingerprint, reply}; nil when absent, unreadable or outside the window
+-- (the id is new again).
+local function recalled_id(record)
+  if not record then return nil end
+  local first_us, fingerprint, reply = string.match(record, '^(%d+)|([^|]*)|(.*)$')
+  if not first_us or A.now_us - tonumber(first_us) > A.event_id_ttl * 1000000 then return nil end
+  return {first_us, fingerprint, reply}
+end
+
+-- Remembers `ids` (new, in order) with their `records` in one HSET and one
+-- RPUSH (`stale`: those of them whose old record was still stored lose
+-- their old place), then trims and expires as remember_call does.
+local function remember_ids(ids_key, order_key, ids, records, stale)
+  local fields = {}
+  for i = 1, #ids do
+    fields[#fields + 1] = ids[i]
+    fields[#fields + 1] = records[i]
+  end
+  redis.call('HSET', ids_key, unpack(fields))
+  for i = 1, #stale do redis.call('LREM', order_key, 1, stale[i]) end
+  local count = redis.call('RPUSH', order_key, unpack(ids))
+  local oldest_kept_us = A.now_us - A.event_id_ttl * 1000000
+  while count > 0 do
+    local id = redis.call('LINDEX', order_key, 0)
+    local record = redis.call('HGET', ids_key, id)
+    local first_us = record and tonumber(string.match(record, '^(%d+)|'))
+    if count <= A.event_id_cap and first_us and first_us >= oldest_kept_us then break end
+    redis.call('LPOP', order_key)
+    count = count - 1
+    if record then redis.call('HDEL', ids_key, id) end
+  end
+  redis.call('EXPIRE', ids_key, A.event_id_ttl)
+  redis.call('EXPIRE', order_key, A.event_id_ttl)
+end

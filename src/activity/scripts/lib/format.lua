@@ -248,3 +248,38 @@ local function encode_event(event_type, timestamp, details_json, event_id)
   if event_id then return json .. ',"event_id":' .. enc_str(event_id) .. '}' end
   return json .. '}'
 end
+
+-- For a caller that encodes one session many times (activities.lua): the
+-- bytes of encode_session and encode_event from parts encoded once.
+-- enc_str_array's bytes, in one scan and one concat when no item holds a
+-- character cjson escapes (a control character, '"', '\' or '/').
+local function enc_plain_str_array(list)
+  if string.find(table.concat(list), '[%c"\\/]') then return enc_str_array(list) end
+  if #list == 0 then return '[]' end
+  return '["' .. table.concat(list, '","') .. '"]'
+end
+
+-- encode_session's fields before the counters, and after the sectors.
+local function session_head(s)
+  return '{"player_id":' .. enc_str(s.player_id) .. ',"login_at":' .. enc_str(s.login_at)
+    .. ',"last_activity_at":' .. enc_str(s.last_activity_at)
+end
+
+local function session_tail(s)
+  if s.last_seen_at then return ',"last_seen_at":' .. enc_str(s.last_seen_at) .. '}' end
+  return '}'
+end
+
+-- encode_session(s), given session_head(s), session_tail(s) and enc_str_array(s.sectors_visited).
+local function encode_session_parts(head, s, sectors_json, tail)
+  return head .. ',"actions_count":' .. enc_num(s.actions_count) .. ',"trades_count":' .. enc_num(s.trades_count)
+    .. ',"trade_volume":' .. enc_num(s.trade_volume) .. ',"combat_events":' .. enc_num(s.combat_events)
+    .. ',"sectors_visited":' .. sectors_json .. tail
+end
+
+-- encode_event(event_type, timestamp, details_json, event_id), given enc_str(timestamp).
+local function encode_event_parts(event_type, timestamp_json, details_json, event_id)
+  local head = '{"event_type":' .. enc_str(event_type) .. ',"timestamp":' .. timestamp_json .. ',"details":' .. details_json
+  if event_id then return head .. ',"event_id":' .. enc_str(event_id) .. '}' end
+  return head .. '}'
+end

@@ -7,28 +7,109 @@
 --                           (A.global_online_ttl)
 -- A.global_prefix and the TTLs are constants of every script that uses this
 -- library. These keys are this service's own (no other program writes them).
+-- A key's TTL is set when a write may have created it (a field that did not
+-- exist, a HyperLogLog that changed), not on every write: the day's keys are
+-- written for about a day and kept for A.global_daily_ttl (400 days) after.
 
 local function global_key(kind, date)
   return A.global_prefix .. kind .. ':' .. date
 end
 
--- Adds `amount` (a string) to a day's counter; the field 'seen' adds a player
--- to the day's distinct players instead.
-local function apply_global(date, field, amount)
-  if field == 'seen' then
-    local key = global_key('players', date)
-    redis.call('PFADD', key, amount)
-    redis.call('EXPIRE', key, A.global_daily_ttl)
-    return
+-- The exact sum of decimal strings (digits, an optional fraction), as a
+-- decimal string; nil when one has another form or the sum would not stay
+-- exact in a double. Summing the doubles instead would show rounding noise
+-- (10.1 + 10.1 + 10.1 = 30.299999999999997) that the per-event
+-- HINCRBYFLOATs, in long double, do not.
+local function decimal_sum(amounts)
+  local scale = 0
+  for i = 1, #amounts do
+    local frac = string.match(amounts[i], '^%d+%.?(%d*)$')
+    if not frac or #frac > 9 then return nil end
+    if #frac > scale then scale = #frac end
   end
+  local unit = 10 ^ scale
+  local total = 0
+  for i = 1, #amounts do
+    local int, frac = string.match(amounts[i], '^(%d+)%.?(%d*)$')
+    local scaled = frac .. string.rep('0', scale - #frac)
+    total = total + tonumber(int) * unit + (scaled == '' and 0 or tonumber(scaled))
+    if total >= 9007199254740992 then return nil end
+  end
+  local whole = string.format('%.0f', math.floor(total / unit))
+  if scale == 0 then return whole end
+  return whole .. '.' .. string.format('%0' .. scale .. '.0f', total % unit)
+end
+
+-- Writes one day's counter: HINCRBY (HINCRBYFLOAT for trade_volume) by each
+-- amount (strings), folded into one command when the sum is exact.
+local function write_global_counter(date, field, amounts)
   local key = global_key('daily', date)
-  redis.call(field == 'trade_volume' and 'HINCRBYFLOAT' or 'HINCRBY', key, field, amount)
-  redis.call('EXPIRE', key, A.global_daily_ttl)
+  local command = field == 'trade_volume' and 'HINCRBYFLOAT' or 'HINCRBY'
+  local sum = amounts[1]
+  if #amounts > 1 then
+    if command == 'HINCRBY' then
+      sum = 0
+      for i = 1, #amounts do sum = sum + tonumber(amounts[i]) end
+      sum = string.format('%.0f', sum)
+    else
+      sum = decimal_sum(amounts)
+    end
+  end
+  local created = false
+  if sum then
+    created = tonumber(redis.call(command, key, field, sum)) == tonumber(sum)
+  else
+    for i = 1, #amounts do
+      created = tonumber(redis.call(command, key, field, amounts[i])) == tonumber(amounts[i]) or created
+    end
+  end
+  -- the reply equals the amount: the field (and perhaps the key) was just created
+  if created then redis.call('EXPIRE', key, A.global_daily_ttl) end
+end
+
+-- Adds the day's players to its HyperLogLog: one PFADD for all of them.
+local function write_global_players(date, players)
+  local key = global_key('players', date)
+  if redis.call('PFADD', key, unpack(players)) == 1 then
+    redis.call('EXPIRE', key, A.global_daily_ttl)
+  end
+end
+
+-- Writes notes (date, field, amount triples; the field 'seen' names a
+-- player to add to the day's distinct players) folded by (date, field): one
+-- command per day's counter and one PFADD per day, in first-seen order.
+local function apply_global_notes(notes)
+  local counters, order, players, player_dates = {}, {}, {}, {}
+  for i = 1, #notes, 3 do
+    local date, field, amount = notes[i], notes[i + 1], notes[i + 2]
+    if field == 'seen' then
+      if not players[date] then
+        players[date] = {}
+        player_dates[#player_dates + 1] = date
+      end
+      local list = players[date]
+      list[#list + 1] = amount
+    else
+      local slot = date .. ' ' .. field
+      if not counters[slot] then
+        counters[slot] = {date, field, {}}
+        order[#order + 1] = slot
+      end
+      local amounts = counters[slot][3]
+      amounts[#amounts + 1] = amount
+    end
+  end
+  for i = 1, #order do
+    local counter = counters[order[i]]
+    write_global_counter(counter[1], counter[2], counter[3])
+  end
+  for i = 1, #player_dates do write_global_players(player_dates[i], players[player_dates[i]]) end
 end
 
 -- What a per-player script adds, noted while it runs and written by global_reply.
 local GLOBAL = {}
 
+-- Adds `amount` (a string, or a whole number) to a day's counter.
 local function global_add(date, field, amount)
   if type(amount) == 'number' then amount = string.format('%.0f', amount) end
   GLOBAL[#GLOBAL + 1] = date
@@ -36,8 +117,9 @@ local function global_add(date, field, amount)
   GLOBAL[#GLOBAL + 1] = amount
 end
 
-local function global_seen(date)
-  global_add(date, 'seen', A.player_id)
+-- Counts a player (the call's own when none is given) among the day's players.
+local function global_seen(date, player_id)
+  global_add(date, 'seen', player_id or A.player_id)
 end
 
 -- Every per-player script returns through this. On a single server (the
@@ -48,7 +130,7 @@ end
 -- online set.
 local function global_reply(reply)
   if K.online then
-    for i = 1, #GLOBAL, 3 do apply_global(GLOBAL[i], GLOBAL[i + 1], GLOBAL[i + 2]) end
+    apply_global_notes(GLOBAL)
     return reply
   end
   return {reply, GLOBAL}
@@ -60,11 +142,11 @@ local function global_online_changed(before, after)
   local minute = string.sub(A.now_ts, 12, 16)
   local minutes = global_key('online', A.now_date)
   local peak = math.max(tonumber(redis.call('HGET', minutes, 'p:' .. minute)) or 0, before, after)
-  redis.call('HSET', minutes, 'p:' .. minute, peak, 'l:' .. minute, after)
-  redis.call('EXPIRE', minutes, A.global_online_ttl)
+  if redis.call('HSET', minutes, 'p:' .. minute, peak, 'l:' .. minute, after) > 0 then
+    redis.call('EXPIRE', minutes, A.global_online_ttl)
+  end
   local daily = global_key('daily', A.now_date)
   if peak > (tonumber(redis.call('HGET', daily, 'peak_online')) or 0) then
-    redis.call('HSET', daily, 'peak_online', peak)
+    if redis.call('HSET', daily, 'peak_online', peak) > 0 then redis.call('EXPIRE', daily, A.global_daily_ttl) end
   end
-  redis.call('EXPIRE', daily, A.global_daily_ttl)
 end
