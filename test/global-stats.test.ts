@@ -197,6 +197,34 @@ describe('globalDailyStats', () => {
     expect(await ttl('activity:global:online:2026-11-23')).toEqual(close(3 * 86_400));
   });
 
+  it("counts a player among a day's players from its first event that day, and adds it once", async () => {
+    at('23:50:00');
+    await login('night-owl');
+    service.clock.set('2026-11-24T00:10:00Z');
+    // Inside Redis: the scripts' own commands, shown by MONITOR as "lua".
+    const monitor = await service.redis.duplicate().monitor();
+    const inScripts: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source === 'lua') inScripts.push(args[0]!.toLowerCase());
+    });
+    await service.run(TrackActivity, { playerId: 'night-owl', eventType: 'WARP' }); // yesterday's session
+    await service.run(TrackActivity, { playerId: 'night-owl', eventType: 'DOCK' });
+    await service.run(TrackActivity, { playerId: 'no-session', eventType: 'DOCK' });
+    await service.run(TrackActivity, { playerId: 'no-session', eventType: 'DOCK' });
+    const marker = `marker-${Math.random()}`;
+    const markerSeen = new Promise<void>((resolve) =>
+      monitor.on('monitor', (_time: string, args: string[]) => args[1] === marker && resolve()),
+    );
+    await service.redis.echo(marker);
+    await markerSeen;
+    monitor.disconnect();
+    expect(await day('2026-11-24')).toMatchObject({ activePlayers: 2, actions: 4 });
+    expect(await day('2026-11-23')).toMatchObject({ activePlayers: 1, actions: 0 });
+    // The session's first event of the day adds the player; its next one, last active today, need not.
+    // Without a session every event adds it (a HyperLogLog ignores the repeat).
+    expect(inScripts.filter((command) => command === 'pfadd')).toHaveLength(3);
+  });
+
   it('costs no extra round trip on a single server: one script run per tracked call', async () => {
     await login('warm-up'); // loads the functions
     await service.run(TrackActivity, { playerId: 'warm-up', eventType: 'DOCK' });

@@ -7,8 +7,12 @@
 local first = remembered_call()
 if first then return repeated_reply(first, false) end
 local result = false
+-- A session last active today was counted among today's players when that
+-- was written (login and activity both do it in the same step): no PFADD.
+local counted_today = false
 local session = read_session(redis_call('GET', K.session))
 if session then
+  counted_today = sub(session.last_activity_at, 1, 10) == A.now_date
   session.actions_count = session.actions_count + 1
   session.last_activity_at = A.now_ts
   if A.trade_value ~= '' then
@@ -49,6 +53,6 @@ if A.trade_value ~= '' then
   global_add(A.now_date, 'trade_volume', A.trade_value)
 end
 if A.is_combat == '1' then global_add(A.now_date, 'combat_events', '1') end
-global_seen(A.now_date)
+if not counted_today then global_seen(A.now_date) end
 remember_call(result)
 return global_reply(result)

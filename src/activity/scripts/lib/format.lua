@@ -223,6 +223,14 @@ local function read_daily(raw)
   return read_counts(decode_object(raw) or {}, DAILY_COUNTS, {}) or read_counts({}, DAILY_COUNTS, {})
 end
 
+-- enc_str_array's bytes, in one scan and one concat when no item holds a
+-- character cjson escapes (a control character, '"', '\' or '/').
+local function enc_plain_str_array(list)
+  if #list == 0 then return '[]' end
+  if find(concat(list), '[%c"\\/]') then return enc_str_array(list) end
+  return '["' .. concat(list, '","') .. '"]'
+end
+
 -- last_seen_at (written by heartbeats only; the original ignores it) is
 -- kept when present, so a session that never had a heartbeat keeps exactly
 -- the original's fields. Written out by hand (the same bytes enc_object
@@ -235,7 +243,7 @@ local function encode_session(s)
     .. ',"trades_count":' .. enc_num(s.trades_count)
     .. ',"trade_volume":' .. enc_num(s.trade_volume)
     .. ',"combat_events":' .. enc_num(s.combat_events)
-    .. ',"sectors_visited":' .. enc_str_array(s.sectors_visited)
+    .. ',"sectors_visited":' .. enc_plain_str_array(s.sectors_visited)
   if s.last_seen_at then return json .. ',"last_seen_at":' .. enc_str(s.last_seen_at) .. '}' end
   return json .. '}'
 end
@@ -251,13 +259,6 @@ end
 
 -- For a caller that encodes one session many times (activities.lua): the
 -- bytes of encode_session and encode_event from parts encoded once.
--- enc_str_array's bytes, in one scan and one concat when no item holds a
--- character cjson escapes (a control character, '"', '\' or '/').
-local function enc_plain_str_array(list)
-  if string.find(table.concat(list), '[%c"\\/]') then return enc_str_array(list) end
-  if #list == 0 then return '[]' end
-  return '["' .. table.concat(list, '","') .. '"]'
-end
 
 -- encode_session's fields before the counters, and after the sectors.
 local function session_head(s)

@@ -23,62 +23,89 @@ end
 local function decimal_sum(amounts)
   local scale = 0
   for i = 1, #amounts do
-    local frac = string.match(amounts[i], '^%d+%.?(%d*)$')
+    local frac = match(amounts[i], '^%d+%.?(%d*)$')
     if not frac or #frac > 9 then return nil end
     if #frac > scale then scale = #frac end
   end
   local unit = 10 ^ scale
   local total = 0
   for i = 1, #amounts do
-    local int, frac = string.match(amounts[i], '^(%d+)%.?(%d*)$')
+    local int, frac = match(amounts[i], '^(%d+)%.?(%d*)$')
     local scaled = frac .. string.rep('0', scale - #frac)
     total = total + tonumber(int) * unit + (scaled == '' and 0 or tonumber(scaled))
     if total >= 9007199254740992 then return nil end
   end
-  local whole = string.format('%.0f', math.floor(total / unit))
+  local whole = format('%.0f', floor(total / unit))
   if scale == 0 then return whole end
-  return whole .. '.' .. string.format('%0' .. scale .. '.0f', total % unit)
+  return whole .. '.' .. format('%0' .. scale .. '.0f', total % unit)
 end
 
--- Writes one day's counter: HINCRBY (HINCRBYFLOAT for trade_volume) by each
--- amount (strings), folded into one command when the sum is exact.
+-- Adds `amount` (a string) to one day's counter: HINCRBY, HINCRBYFLOAT for
+-- trade_volume; returns whether the reply equals the amount (the field, and
+-- perhaps the key, was just created).
+local function add_to_counter(key, field, amount)
+  local command = field == 'trade_volume' and 'HINCRBYFLOAT' or 'HINCRBY'
+  return tonumber(redis_call(command, key, field, amount)) == tonumber(amount)
+end
+
+-- Writes one day's counter by each amount (strings), folded into one command
+-- when the sum is exact.
 local function write_global_counter(date, field, amounts)
   local key = global_key('daily', date)
-  local command = field == 'trade_volume' and 'HINCRBYFLOAT' or 'HINCRBY'
   local sum = amounts[1]
   if #amounts > 1 then
-    if command == 'HINCRBY' then
+    if field ~= 'trade_volume' then
       sum = 0
       for i = 1, #amounts do sum = sum + tonumber(amounts[i]) end
-      sum = string.format('%.0f', sum)
+      sum = format('%.0f', sum)
     else
       sum = decimal_sum(amounts)
     end
   end
   local created = false
   if sum then
-    created = tonumber(redis.call(command, key, field, sum)) == tonumber(sum)
+    created = add_to_counter(key, field, sum)
   else
-    for i = 1, #amounts do
-      created = tonumber(redis.call(command, key, field, amounts[i])) == tonumber(amounts[i]) or created
-    end
+    for i = 1, #amounts do created = add_to_counter(key, field, amounts[i]) or created end
   end
-  -- the reply equals the amount: the field (and perhaps the key) was just created
-  if created then redis.call('EXPIRE', key, A.global_daily_ttl) end
+  if created then redis_call('EXPIRE', key, A.global_daily_ttl) end
 end
 
 -- Adds the day's players to its HyperLogLog: one PFADD for all of them.
-local function write_global_players(date, players)
+local function write_global_players(date, ...)
   local key = global_key('players', date)
-  if redis.call('PFADD', key, unpack(players)) == 1 then
-    redis.call('EXPIRE', key, A.global_daily_ttl)
+  if redis_call('PFADD', key, ...) == 1 then
+    redis_call('EXPIRE', key, A.global_daily_ttl)
   end
+end
+
+-- Whether two notes name the same (date, field): only then is there
+-- anything to fold. A per-event script's few notes never do.
+local function notes_repeat(notes)
+  for i = 1, #notes, 3 do
+    for j = i + 3, #notes, 3 do
+      if notes[i] == notes[j] and notes[i + 1] == notes[j + 1] then return true end
+    end
+  end
+  return false
 end
 
 -- Writes notes (date, field, amount triples; the field 'seen' names a
 -- player to add to the day's distinct players) folded by (date, field): one
 -- command per day's counter and one PFADD per day, in first-seen order.
 local function apply_global_notes(notes)
+  if #notes <= 15 and not notes_repeat(notes) then
+    for i = 1, #notes, 3 do
+      local date, field, amount = notes[i], notes[i + 1], notes[i + 2]
+      if field == 'seen' then
+        write_global_players(date, amount)
+      else
+        local key = global_key('daily', date)
+        if add_to_counter(key, field, amount) then redis_call('EXPIRE', key, A.global_daily_ttl) end
+      end
+    end
+    return
+  end
   local counters, order, players, player_dates = {}, {}, {}, {}
   for i = 1, #notes, 3 do
     local date, field, amount = notes[i], notes[i + 1], notes[i + 2]
@@ -103,7 +130,7 @@ local function apply_global_notes(notes)
     local counter = counters[order[i]]
     write_global_counter(counter[1], counter[2], counter[3])
   end
-  for i = 1, #player_dates do write_global_players(player_dates[i], players[player_dates[i]]) end
+  for i = 1, #player_dates do write_global_players(player_dates[i], unpack(players[player_dates[i]])) end
 end
 
 -- What a per-player script adds, noted while it runs and written by global_reply.
@@ -111,7 +138,7 @@ local GLOBAL = {}
 
 -- Adds `amount` (a string, or a whole number) to a day's counter.
 local function global_add(date, field, amount)
-  if type(amount) == 'number' then amount = string.format('%.0f', amount) end
+  if type(amount) == 'number' then amount = format('%.0f', amount) end
   GLOBAL[#GLOBAL + 1] = date
   GLOBAL[#GLOBAL + 1] = field
   GLOBAL[#GLOBAL + 1] = amount
@@ -139,14 +166,14 @@ end
 -- The online count went from `before` to `after` at A.now_ts: the minute's
 -- peak and last count, and the day's peak. Called where the set changes.
 local function global_online_changed(before, after)
-  local minute = string.sub(A.now_ts, 12, 16)
+  local minute = sub(A.now_ts, 12, 16)
   local minutes = global_key('online', A.now_date)
-  local peak = math.max(tonumber(redis.call('HGET', minutes, 'p:' .. minute)) or 0, before, after)
-  if redis.call('HSET', minutes, 'p:' .. minute, peak, 'l:' .. minute, after) > 0 then
-    redis.call('EXPIRE', minutes, A.global_online_ttl)
+  local peak = max(tonumber(redis_call('HGET', minutes, 'p:' .. minute)) or 0, before, after)
+  if redis_call('HSET', minutes, 'p:' .. minute, peak, 'l:' .. minute, after) > 0 then
+    redis_call('EXPIRE', minutes, A.global_online_ttl)
   end
   local daily = global_key('daily', A.now_date)
-  if peak > (tonumber(redis.call('HGET', daily, 'peak_online')) or 0) then
-    if redis.call('HSET', daily, 'peak_online', peak) > 0 then redis.call('EXPIRE', daily, A.global_daily_ttl) end
+  if peak > (tonumber(redis_call('HGET', daily, 'peak_online')) or 0) then
+    if redis_call('HSET', daily, 'peak_online', peak) > 0 then redis_call('EXPIRE', daily, A.global_daily_ttl) end
   end
 end
