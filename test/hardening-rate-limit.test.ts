@@ -1,11 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CostWindowLimiter, LEASE_FRACTION } from '../src/rate-limit/cost-window.ts';
+import { ManualClock } from './support/clock.ts';
 import { errorCodes, startTestService, type TestService, useTestService } from './support/harness.ts';
 import { dumpRedis } from './support/redis-dump.ts';
 import { firstResult } from './support/transports.ts';
 
 /**
  * Issue 9.8: the rate limit counts writes (a batch of 500 events costs 500,
- * aliases add up) and is shared by every instance on the Redis.
+ * aliases add up) and is shared by every instance on the Redis. Issue 14:
+ * instances lease the budget in chunks, never letting more than it through.
  */
 
 const BUDGET = 600;
@@ -93,5 +97,75 @@ describe('shared by every instance on one Redis', () => {
     expect(errorCodes(await send(second.url, token, BATCH, { e: batch(201) }))).toEqual(['RATE_LIMITED']);
     expect((await send(second.url, token, BATCH, { e: batch(200) })).errors).toBeUndefined();
     expect(errorCodes(await send(service.url, token, BATCH, { e: batch(1) }))).toEqual(['RATE_LIMITED']);
+  });
+});
+
+describe('leases: instances take the shared budget in chunks and spend them in memory', () => {
+  const LEASED_BUDGET = 100;
+  const largest = Math.floor(LEASED_BUDGET * LEASE_FRACTION); // 5
+  let clients: Redis[] = [];
+  const clock = new ManualClock('2026-11-23T22:00:00.000Z');
+  const limiter = () => {
+    const client = new Redis(service.redisServer.url);
+    clients.push(client);
+    return new CostWindowLimiter(client, LEASED_BUDGET, clock);
+  };
+  const used = async (caller: string) =>
+    Number((await service.redis.get(`ratelimit:${caller}:${Math.floor(clock.now().getTime() / 60_000)}`)) ?? 0);
+  afterEach(async () => {
+    await Promise.all(clients.map((client) => client.quit()));
+    clients = [];
+  });
+
+  it('spends a lease without asking Redis, and asks again once it is spent', async () => {
+    const one = limiter();
+    expect((await one.charge('leaser', 1)).allowed).toBe(true);
+    expect(await used('leaser')).toBe(largest);
+    for (let n = 1; n < largest; n += 1) expect((await one.charge('leaser', 1)).allowed).toBe(true);
+    expect(await used('leaser')).toBe(largest);
+    expect((await one.charge('leaser', 1)).allowed).toBe(true);
+    expect(await used('leaser')).toBe(2 * largest);
+  });
+
+  it('two instances sharing a budget let through exactly the budget between them, never more', async () => {
+    const [a, b] = [limiter(), limiter()];
+    let allowed = 0;
+    let refusedBoth = false;
+    for (let n = 0; n < 2 * LEASED_BUDGET && !refusedBoth; n += 1) {
+      const [fromA, fromB] = [await a.charge('shared', 1), await b.charge('shared', 1)];
+      allowed += Number(fromA.allowed) + Number(fromB.allowed);
+      refusedBoth = !fromA.allowed && !fromB.allowed;
+    }
+    expect(refusedBoth).toBe(true);
+    expect(allowed).toBe(LEASED_BUDGET);
+    expect(await used('shared')).toBe(LEASED_BUDGET);
+  });
+
+  it('concurrent writes on one instance never spend the same leased units twice', async () => {
+    const one = limiter();
+    const charges = await Promise.all(Array.from({ length: 150 }, () => one.charge('burst', 1)));
+    expect(charges.filter((charge) => charge.allowed)).toHaveLength(LEASED_BUDGET);
+  });
+
+  it('when the shared budget is spent, a write its lease cannot cover is refused and takes nothing', async () => {
+    const [a, b] = [limiter(), limiter()];
+    expect((await a.charge('drained', 1)).allowed).toBe(true); // a holds the rest of a lease
+    expect((await b.charge('drained', LEASED_BUDGET - largest)).allowed).toBe(true);
+    expect(await used('drained')).toBe(LEASED_BUDGET);
+    const refused = await b.charge('drained', 1);
+    expect(refused).toMatchObject({ allowed: false });
+    expect(refused.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await used('drained')).toBe(LEASED_BUDGET);
+    // What b could not have is what a still holds: at most one lease, spent by a alone.
+    for (let n = 1; n < largest; n += 1) expect((await a.charge('drained', 1)).allowed).toBe(true);
+    expect((await a.charge('drained', 1)).allowed).toBe(false);
+  });
+
+  it('leases lapse with their window: the next minute starts with the whole budget', async () => {
+    const one = limiter();
+    expect((await one.charge('minutes', LEASED_BUDGET)).allowed).toBe(true);
+    expect((await one.charge('minutes', 1)).allowed).toBe(false);
+    clock.advance(60_000);
+    expect((await one.charge('minutes', LEASED_BUDGET)).allowed).toBe(true);
   });
 });

@@ -7,7 +7,9 @@ const LOG_FLUSH_MS = 250;
 
 /**
  * Structured JSON logs on stdout. Authorization headers and connection
- * params never reach a log line, whatever a caller of the logger passes.
+ * params never reach a log line, whatever a caller of the logger passes
+ * (the per-request access line, whose fields are fixed and hold no secret,
+ * is written by a child without redaction: see request-log.ts).
  * Written asynchronously and in batches (pino's sonic-boom: sync: false,
  * 4 KiB or 250 ms, whichever comes first) instead of one blocking write(2)
  * per request line, which cost ~8 % of a single call's CPU; pino flushes

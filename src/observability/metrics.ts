@@ -1,4 +1,11 @@
-import { type DocumentNode, type GraphQLSchema, getOperationAST, Kind, OperationTypeNode } from 'graphql';
+import {
+  type DocumentNode,
+  type GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  Kind,
+  OperationTypeNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { GraphQLContext } from '../context.ts';
@@ -8,6 +15,12 @@ export interface MetricsSources {
   /** The schema, whose root field names are the only operation labels. */
   schema: GraphQLSchema;
   openSubscriptions: () => number;
+}
+
+/** The labels of graphql_operations_total and graphql_operation_duration_seconds. */
+export interface OperationLabels {
+  readonly operation: string;
+  readonly type: string;
 }
 
 /** Label for anything outside a label's bounded set. */
@@ -36,6 +49,7 @@ export class ServiceMetrics {
   readonly removedGhosts: Counter;
   readonly eventIdDuplicates: Counter;
   readonly #rootFields: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly #labels = new WeakMap<DocumentNode, Map<string, OperationLabels>>();
   #onlinePlayers: () => Promise<number> | null = () => null;
 
   constructor(sources: MetricsSources) {
@@ -122,7 +136,23 @@ export class ServiceMetrics {
   }
 
   /** The operation's bounded labels: its type, and its root field when it has one (never a client-chosen name). */
-  operationLabels(document: DocumentNode, operationName: string | null | undefined) {
+  operationLabels(document: DocumentNode, operationName: string | null | undefined): OperationLabels {
+    // Yoga hands every request for the same text the same cached document: its labels are worked out once.
+    let byName = this.#labels.get(document);
+    if (!byName) {
+      byName = new Map();
+      this.#labels.set(document, byName);
+    }
+    const key = operationName ?? '';
+    let labels = byName.get(key);
+    if (!labels) {
+      labels = this.#labelsOf(document, operationName);
+      byName.set(key, labels);
+    }
+    return labels;
+  }
+
+  #labelsOf(document: DocumentNode, operationName: string | null | undefined): OperationLabels {
     const operation = getOperationAST(document, operationName);
     if (!operation) return { operation: OTHER, type: OTHER };
     const known = this.#rootFields.get(operation.operation) ?? new Set<string>();
@@ -144,11 +174,21 @@ export class ServiceMetrics {
     const observe = (document: DocumentNode, operationName: string | null | undefined) => {
       const labels = this.operationLabels(document, operationName);
       this.requests.inc(labels);
-      return this.duration.startTimer(labels);
+      const start = performance.now();
+      return () => this.duration.observe(labels, (performance.now() - start) / 1000);
     };
     const countErrors = (result: unknown) => {
       for (const error of (result as { errors?: readonly { extensions?: Record<string, unknown> }[] }).errors ?? []) {
         this.errors.inc({ code: ServiceMetrics.codeLabel(error.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR') });
+      }
+    };
+    const countValidationErrors = ({ result }: { result: readonly (Error | GraphQLError)[] }) => {
+      for (const error of result) {
+        this.errors.inc({
+          code: ServiceMetrics.codeLabel(
+            (error as Partial<GraphQLError>).extensions?.['code'] ?? 'GRAPHQL_VALIDATION_FAILED',
+          ),
+        });
       }
     };
     return {
@@ -171,15 +211,7 @@ export class ServiceMetrics {
           onSubscribeError: () => done(),
         };
       },
-      onValidate:
-        () =>
-        ({ result }) => {
-          for (const error of result) {
-            this.errors.inc({
-              code: ServiceMetrics.codeLabel(error.extensions?.['code'] ?? 'GRAPHQL_VALIDATION_FAILED'),
-            });
-          }
-        },
+      onValidate: () => countValidationErrors,
     };
   }
 }

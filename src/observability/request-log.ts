@@ -9,19 +9,32 @@ export const MAX_LOGGED_NAME = 64;
 export const truncate = (text: string, max = MAX_LOGGED_NAME) =>
   text.length <= max ? text : `${text.slice(0, max)}…(${text.length} chars)`;
 
+interface Entry {
+  id: string;
+  at: number;
+  path: string;
+  operation: string | undefined;
+}
+
 /**
  * One log line per HTTP request (at info, or warn for 5xx), tagged with a
  * request id: the caller's X-Request-Id when it is sane, a new UUID
  * otherwise; echoed in the response. No header or body is logged.
  */
 export function useRequestLog(logger: Logger): Plugin {
-  const started = new WeakMap<Request, { id: string; at: number; operation?: string }>();
+  // The line's fields are fixed and none can hold a secret (the id is checked, the
+  // operation name truncated), so it skips the logger's redaction, which walks every
+  // field of every line (~3 % of a call's CPU).
+  const access = logger.child({}, { redact: [] });
+  const started = new WeakMap<Request, Entry>();
   return {
-    onRequest({ request }) {
+    onRequest({ request, url }) {
       const given = request.headers.get('x-request-id');
       started.set(request, {
         id: given && REQUEST_ID.test(given) ? given : randomUUID(),
         at: performance.now(),
+        path: url.pathname,
+        operation: undefined,
       });
     },
     onParams({ params, request }) {
@@ -36,13 +49,13 @@ export function useRequestLog(logger: Logger): Plugin {
       const line = {
         requestId: entry.id,
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: entry.path,
         operation: entry.operation,
         status: response.status,
         durationMs: Math.round((performance.now() - entry.at) * 100) / 100,
       };
-      if (response.status >= 500) logger.warn(line, 'request');
-      else logger.info(line, 'request');
+      if (response.status >= 500) access.warn(line, 'request');
+      else access.info(line, 'request');
     },
   };
 }

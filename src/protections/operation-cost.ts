@@ -77,6 +77,23 @@ export function fieldCost(
   return size * (weight + children);
 }
 
+/** Whether the cost of selecting `node` on `type` depends on arguments (some rule under it is a function of them). */
+export function costReadsArguments(
+  type: GraphQLObjectType,
+  node: FieldNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): boolean {
+  const definition = type.getFields()[node.name.value];
+  if (!definition) return false;
+  const rules = rulesOf(definition);
+  if (typeof rules.listSize === 'function' || typeof rules.weight === 'function') return true;
+  const named = getNamedType(definition.type);
+  if (!isObjectType(named) || !node.selectionSet) return false;
+  return collectFields(node.selectionSet, named, fragments).some((child) =>
+    costReadsArguments(named, child, fragments),
+  );
+}
+
 // An argument the field will refuse anyway (say limit: -1) must not make the cost negative or NaN.
 function bound(rule: number | ((args: Record<string, unknown>) => number) | undefined, args: Record<string, unknown>) {
   const value = typeof rule === 'function' ? rule(args) : (rule ?? 1);

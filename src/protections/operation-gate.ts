@@ -5,17 +5,21 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLError,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
   getOperationAST,
   getVariableValues,
   Kind,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from '../context.ts';
 import type { CostCharge, CostWindowLimiter } from '../rate-limit/cost-window.ts';
 import { grants, unauthorized } from '../schema/builder.ts';
 import { codedError, ErrorCode, fromDomainError } from '../schema/errors.ts';
-import { rulesOf } from '../schema/field-rules.ts';
-import { argumentsOf, collectFields, fieldCost } from './operation-cost.ts';
+import { type FieldRules, rulesOf } from '../schema/field-rules.ts';
+import { argumentsOf, collectFields, costReadsArguments, fieldCost } from './operation-cost.ts';
 
 export interface OperationGateLimits {
   /** Most worst-case cost one operation may have (see operation-cost.ts). */
@@ -25,6 +29,9 @@ export interface OperationGateLimits {
   /** Shared write budget per caller and minute; undefined when rate limiting is off. */
   rateLimiter?: CostWindowLimiter | undefined;
 }
+
+/** What an onExecute hook may hand back: the hook to run once the operation ran. */
+type AfterExecute = Exclude<Awaited<ReturnType<NonNullable<Plugin<GraphQLContext>['onExecute']>>>, void>;
 
 /** What the gate worked out for an operation before letting it run. */
 interface OperationPlan {
@@ -52,7 +59,8 @@ const BYTES_PER_COST_UNIT = 128 * 6;
  * A refusal is an ordinary GraphQL result: a graphql-ws socket stays open.
  */
 export function useOperationGate(limits: OperationGateLimits): Plugin<GraphQLContext> {
-  const gate = async (args: ExecutionArgs): Promise<{ refusal: GraphQLError | null; plan: OperationPlan | null }> => {
+  type Decision = { refusal: GraphQLError | null; plan: OperationPlan | null };
+  const gate = (args: ExecutionArgs): Decision | Promise<Decision> => {
     const plan = planOperation(args);
     if (plan === null) return { refusal: null, plan: null };
     if ('refusal' in plan) return { refusal: plan.refusal, plan: null };
@@ -68,51 +76,133 @@ export function useOperationGate(limits: OperationGateLimits): Plugin<GraphQLCon
     }
     const caller = (args.contextValue as GraphQLContext).caller;
     if (limits.rateLimiter && plan.writes > 0 && caller !== null) {
-      const refusal = await chargeWrites(limits.rateLimiter, `${caller.role}:${caller.subject}`, plan.writes);
-      if (refusal) return { refusal, plan };
+      return chargeWrites(limits.rateLimiter, `${caller.role}:${caller.subject}`, plan.writes).then((refusal) => ({
+        refusal,
+        plan,
+      }));
     }
     return { refusal: null, plan };
   };
 
-  const capAnswer = (
-    context: GraphQLContext,
-    plan: OperationPlan | null,
-    result: ExecutionResult,
-  ): ExecutionResult | null => {
-    if (context.budget.refusal) return { errors: [context.budget.refusal] };
-    if (!plan || plan.cost * BYTES_PER_COST_UNIT < limits.maxResponseBytes) return null;
-    const bytes = Buffer.byteLength(JSON.stringify(result));
-    if (bytes <= limits.maxResponseBytes) return null;
-    return {
-      errors: [
-        codedError(
-          ErrorCode.responseTooLarge,
-          `The answer would be over ${limits.maxResponseBytes} bytes (MAX_RESPONSE_BYTES): ask for less at a time.`,
-        ),
-      ],
-    };
+  // The budget's refusal replaces any answer; an answer whose worst case fits the byte cap is not measured.
+  const budgetOnly: AfterExecute = {
+    onExecuteDone: ({ args, result, setResult }) => {
+      if (isAsyncIterable(result)) return;
+      const refusal = (args.contextValue as GraphQLContext).budget.refusal;
+      if (refusal) setResult({ errors: [refusal] });
+    },
+  };
+  const measured: AfterExecute = {
+    onExecuteDone: ({ args, result, setResult }) => {
+      if (isAsyncIterable(result)) return;
+      const refusal = (args.contextValue as GraphQLContext).budget.refusal;
+      if (refusal) {
+        setResult({ errors: [refusal] });
+        return;
+      }
+      const bytes = Buffer.byteLength(JSON.stringify(result));
+      if (bytes <= limits.maxResponseBytes) return;
+      setResult({
+        errors: [
+          codedError(
+            ErrorCode.responseTooLarge,
+            `The answer would be over ${limits.maxResponseBytes} bytes (MAX_RESPONSE_BYTES): ask for less at a time.`,
+          ),
+        ],
+      });
+    },
   };
 
+  const afterExecute = (
+    { refusal, plan }: Decision,
+    stop: (result: ExecutionResult) => void,
+  ): AfterExecute | undefined => {
+    if (refusal) {
+      stop({ data: null, errors: [refusal] });
+      return undefined;
+    }
+    return plan && plan.cost * BYTES_PER_COST_UNIT >= limits.maxResponseBytes ? measured : budgetOnly;
+  };
+
+  // Synchronous unless the rate limiter is asked: an await per operation costs allocations on every call.
   return {
-    async onExecute({ args, setResultAndStopExecution }) {
-      const { refusal, plan } = await gate(args);
-      if (refusal) {
-        setResultAndStopExecution({ data: null, errors: [refusal] });
-        return undefined;
-      }
-      return {
-        onExecuteDone: ({ result, setResult }) => {
-          if (isAsyncIterable(result)) return;
-          const capped = capAnswer(args.contextValue as GraphQLContext, plan, result);
-          if (capped) setResult(capped);
-        },
-      };
+    onExecute({ args, setResultAndStopExecution }) {
+      const decision = gate(args);
+      return decision instanceof Promise
+        ? decision.then((decided) => afterExecute(decided, setResultAndStopExecution))
+        : afterExecute(decision, setResultAndStopExecution);
     },
-    async onSubscribe({ args, setResultAndStopExecution }) {
-      const { refusal } = await gate(args);
-      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const decision = gate(args);
+      const refuse = ({ refusal }: Decision) => {
+        if (refusal) setResultAndStopExecution({ errors: [refusal] });
+      };
+      return decision instanceof Promise ? decision.then(refuse) : refuse(decision);
     },
   };
+}
+
+/** What an operation's document says once and for all: its root fields and what their cost needs. */
+interface OperationShape {
+  schema: GraphQLSchema;
+  operation: OperationDefinitionNode;
+  rootType: GraphQLObjectType;
+  fragments: Map<string, FragmentDefinitionNode>;
+  fields: {
+    node: FieldNode;
+    definition: GraphQLField<unknown, unknown>;
+    rules: FieldRules;
+    path: string[];
+    /** The field's cost when no rule under it reads arguments; null when it must be worked out per call. */
+    fixedCost: number | null;
+  }[];
+}
+
+// Yoga hands every request for the same text the same cached DocumentNode: its shape is worked out once.
+const shapes = new WeakMap<DocumentNode, Map<string, OperationShape | null>>();
+
+function shapeOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): OperationShape | null {
+  let byName = shapes.get(document);
+  if (!byName) {
+    byName = new Map();
+    shapes.set(document, byName);
+  }
+  const key = operationName ?? '';
+  const known = byName.get(key);
+  if (known !== undefined && (known === null || known.schema === schema)) return known;
+  const shape = buildShape(schema, document, operationName);
+  byName.set(key, shape);
+  return shape;
+}
+
+function buildShape(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): OperationShape | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return null;
+  const rootType = schema.getRootType(operation.operation);
+  if (!rootType) return null;
+  const fragments = fragmentsOf(document);
+  const definitions = rootType.getFields();
+  const fields: OperationShape['fields'] = [];
+  for (const node of collectFields(operation.selectionSet, rootType, fragments)) {
+    const definition = definitions[node.name.value];
+    if (!definition) continue; // __typename, introspection
+    fields.push({
+      node,
+      definition,
+      rules: rulesOf(definition),
+      path: [node.alias?.value ?? node.name.value],
+      fixedCost: costReadsArguments(rootType, node, fragments) ? null : fieldCost(rootType, node, fragments, {}),
+    });
+  }
+  return { schema, operation, rootType, fragments, fields };
 }
 
 /**
@@ -121,33 +211,27 @@ export function useOperationGate(limits: OperationGateLimits): Plugin<GraphQLCon
  * operation, variables that do not coerce).
  */
 function planOperation(args: ExecutionArgs): OperationPlan | { refusal: GraphQLError } | null {
-  const { schema, document } = args;
-  const operation = getOperationAST(document, args.operationName);
-  if (!operation) return null;
-  const rootType = schema.getRootType(operation.operation);
-  if (!rootType) return null;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
+  const shape = shapeOf(args.schema, args.document, args.operationName);
+  if (!shape) return null;
+  const { operation, rootType, fragments } = shape;
+  const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {}, {
     maxErrors: 1,
   });
   if (coerced.errors) return null;
   const variables = coerced.coerced;
   const context = args.contextValue as GraphQLContext;
-  const fragments = fragmentsOf(document);
+  const mutation = operation.operation === 'mutation';
   let cost = 0;
   let writes = 0;
-  for (const node of collectFields(operation.selectionSet, rootType, fragments)) {
-    const definition = rootType.getFields()[node.name.value];
-    if (!definition) continue; // __typename, introspection
+  for (const { node, definition, rules, path, fixedCost } of shape.fields) {
     const fieldArgs = argumentsOf(definition, node, variables);
     if (fieldArgs === null) return null;
-    const path = [node.alias?.value ?? node.name.value];
     // Every root field needs a verified caller; its own scopes narrow that.
     const scopes = scopesOf(definition.extensions, fieldArgs, context);
     if (context.caller === null || (scopes !== null && !grants(scopes, context.caller))) {
       const refusal = unauthorized(context.caller, context.authError);
       return { refusal: locate(refusal, node, path) };
     }
-    const rules = rulesOf(definition);
     try {
       rules.validate?.(fieldArgs);
     } catch (error) {
@@ -155,8 +239,8 @@ function planOperation(args: ExecutionArgs): OperationPlan | { refusal: GraphQLE
       if (!coded) throw error;
       return { refusal: locate(coded, node, path) };
     }
-    cost += fieldCost(rootType, node, fragments, variables);
-    if (operation.operation === 'mutation') writes += rules.writes?.(fieldArgs) ?? 1;
+    cost += fixedCost ?? fieldCost(rootType, node, fragments, variables);
+    if (mutation) writes += rules.writes?.(fieldArgs) ?? 1;
   }
   return { cost, writes };
 }

@@ -1,4 +1,4 @@
-import { type GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type ExecutionResult, type GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 // graphql-js appends these to unknown fields, arguments, types, enum values
@@ -11,31 +11,27 @@ const strip = (errors: readonly (Error | GraphQLError)[] | undefined) => {
   }
 };
 
+const stripValidation = ({ result }: { result: readonly (Error | GraphQLError)[] }) => strip(result);
+
 /**
  * Removes every "Did you mean …?" from every error, wherever graphql-js
  * raised it: a schema kept from introspection would otherwise be guessed
  * back one suggestion at a time.
  */
 export function useHiddenSuggestions(): Plugin {
+  const stripStream = { onNext: ({ result }: { result: ExecutionResult }) => strip(result.errors) };
+  const stripResult = ({ result }: { result: ExecutionResult | AsyncIterable<ExecutionResult> }) => {
+    if (isAsyncIterable(result)) return stripStream;
+    strip(result.errors);
+    return undefined;
+  };
+  // The same hooks for every operation: nothing per call to allocate.
+  const afterExecute = { onExecuteDone: stripResult };
+  const afterSubscribe = { onSubscribeResult: stripResult };
   return {
-    onValidate:
-      () =>
-      ({ result }) =>
-        strip(result),
-    onExecute: () => ({
-      onExecuteDone: ({ result }) => {
-        if (isAsyncIterable(result)) return { onNext: ({ result: next }) => strip(next.errors) };
-        strip(result.errors);
-        return undefined;
-      },
-    }),
-    onSubscribe: () => ({
-      onSubscribeResult: ({ result }) => {
-        if (isAsyncIterable(result)) return { onNext: ({ result: next }) => strip(next.errors) };
-        strip(result.errors);
-        return undefined;
-      },
-    }),
+    onValidate: () => stripValidation,
+    onExecute: () => afterExecute,
+    onSubscribe: () => afterSubscribe,
   };
 }
 

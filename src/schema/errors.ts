@@ -1,5 +1,11 @@
 import { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
-import { type ASTNode, GraphQLError, type GraphQLFieldResolver } from 'graphql';
+import {
+  type ASTNode,
+  defaultFieldResolver,
+  type ExecutionResult,
+  GraphQLError,
+  type GraphQLFieldResolver,
+} from 'graphql';
 import { isAsyncIterable, maskError as maskUnexpectedError, type Plugin } from 'graphql-yoga';
 import { EventIdReusedError, InvalidInputError, StoreUnavailableError } from '../activity/errors.ts';
 
@@ -72,7 +78,8 @@ export class DomainErrorsPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
     resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
     _fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
-    return guarded(resolver);
+    // A property read (exposed fields) throws nothing of ours; left bare, the executor reads it directly.
+    return resolver === defaultFieldResolver ? resolver : guarded(resolver);
   }
 
   override wrapSubscribe(
@@ -129,14 +136,13 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
  * errors BAD_USER_INPUT where nothing more specific was set.
  */
 export function useInputErrorCodes(): Plugin {
-  return {
-    onExecute: () => ({
-      onExecuteDone: ({ result }) => {
-        if (isAsyncIterable(result) || result.data !== undefined) return;
-        for (const error of result.errors ?? []) {
-          (error.extensions as Record<string, unknown>)['code'] ??= ErrorCode.badUserInput;
-        }
-      },
-    }),
+  const afterExecute = {
+    onExecuteDone: ({ result }: { result: ExecutionResult | AsyncIterable<ExecutionResult> }) => {
+      if (isAsyncIterable(result) || result.data !== undefined) return;
+      for (const error of result.errors ?? []) {
+        (error.extensions as Record<string, unknown>)['code'] ??= ErrorCode.badUserInput;
+      }
+    },
   };
+  return { onExecute: () => afterExecute };
 }
