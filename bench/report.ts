@@ -71,7 +71,8 @@ export function header(machine: MachineInfo, settings: BenchSettings, serverLogL
     ...(machine.gitHead ? [`code:    ${machine.gitHead}`] : []),
     `machine: ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}`,
     `runtime: Node ${machine.node}, redis-server ${machine.redisServer}`,
-    `server:  child process, NODE_ENV=production, LOG_LEVEL=${serverLogLevel}; load generator in the bench process`,
+    `server:  child process, NODE_ENV=production, LOG_LEVEL=${serverLogLevel}, ` +
+      `RATE_LIMIT_MUTATIONS_PER_MINUTE=${settings.rateLimitPerMinute}; load generator in the bench process`,
     `rounds:  ${settings.warmupSeconds} s warm-up, then ${settings.rounds} × ${settings.roundSeconds} s, median round reported; ` +
       `${settings.connections} HTTP connections (${settings.batchConnections} for batches), ${settings.players} players, ` +
       `${settings.storeInFlight} store batches in flight`,

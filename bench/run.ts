@@ -27,7 +27,7 @@ import { storeCeiling } from './scenarios/store-ceiling.ts';
 import { trackActivities } from './scenarios/track-activities.ts';
 import { twoProcesses } from './scenarios/two-processes.ts';
 import { baselineVersusNaive, trackActivityVersusNaive } from './scenarios/versus-naive.ts';
-import { loadSettings, type ScenarioName } from './settings.ts';
+import { loadSettings, type ScenarioName, serviceEnv } from './settings.ts';
 import { round } from './stats.ts';
 import type { BenchContext, ScenarioResult } from './types.ts';
 
@@ -98,6 +98,7 @@ async function main(): Promise<number> {
     logLevel: settings.serverLogLevel,
     nodeFlags: settings.serverNodeFlags,
     cpuProfileDir: settings.serverCpuProfile ? `${RESULTS_DIR}profiles` : undefined,
+    env: serviceEnv(settings),
   });
   teardowns.push(() => server.stop());
   const rss = new RssSampler(server.pid);

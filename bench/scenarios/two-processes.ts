@@ -3,6 +3,7 @@ import { eventStream } from '../events.ts';
 import { trackActivitiesBody, trackActivityBody } from '../graphql.ts';
 import { HttpClient, measureRounds, rotation } from '../load.ts';
 import { CpuMeter } from '../machine.ts';
+import { serviceEnv } from '../settings.ts';
 import { round } from '../stats.ts';
 import type { BenchContext, ScenarioResult } from '../types.ts';
 import { ingestResult, latencyMetrics } from './rounds.ts';
@@ -20,6 +21,7 @@ export async function twoProcesses(ctx: BenchContext): Promise<[string, Scenario
     jwtSecret: ctx.jwtSecret,
     logLevel: ctx.settings.serverLogLevel,
     nodeFlags: ctx.settings.serverNodeFlags,
+    env: serviceEnv(ctx.settings),
   });
   const cpu = new CpuMeter([ctx.server.pid, second.pid], ctx.redisPid, [ctx.naive.server.pid]);
   const { connections, warmupSeconds, roundSeconds, rounds } = ctx.settings;
