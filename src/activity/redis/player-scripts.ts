@@ -49,6 +49,9 @@ const asEventIdError = (error: unknown, eventId: EventIdCall | undefined): unkno
 
 export type PlayerScriptName = 'login' | 'activity' | 'logout' | 'heartbeat' | 'reap';
 
+/** The scripts that may complete a session (a relogin, a logout, the reaper), writing its daily record. */
+const COMPLETES_SESSIONS: ReadonlySet<PlayerScriptName> = new Set(['login', 'logout', 'reap']);
+
 /**
  * A per-player script's reply (its error in place, for a settled batch), and
  * on a cluster the game-wide numbers it noted but could not write
@@ -109,7 +112,7 @@ export class PlayerScripts {
   /** One script for one player: one round trip. A reused event id throws EventIdReusedError. */
   async run(name: PlayerScriptName, run: PlayerScriptRun, now: Date, deadline: Deadline): Promise<PlayerScriptResult> {
     try {
-      return this.#unpack(await this.#runner.run(this.#scripts[name], this.#callFor(run, now), deadline));
+      return this.#unpack(await this.#runner.run(this.#scripts[name], this.#callFor(name, run, now), deadline));
     } catch (error) {
       throw asEventIdError(error, run.eventId);
     }
@@ -128,7 +131,7 @@ export class PlayerScripts {
     deadline: Deadline,
     { settle = false } = {},
   ): Promise<PlayerScriptResult[]> {
-    const calls = runs.map((run) => this.#callFor(run, now));
+    const calls = runs.map((run) => this.#callFor(name, run, now));
     const raws = await this.#runner.runMany(this.#scripts[name], calls, deadline, {
       groupOf: this.#mode.pipelineGroup,
       settle: true,
@@ -179,7 +182,7 @@ export class PlayerScripts {
     return { duplicate: false, reply, notes: Array.isArray(notes) ? notes.map(String) : [] };
   }
 
-  #callFor({ playerId, own = {}, eventId }: PlayerScriptRun, now: Date): ScriptCall {
+  #callFor(name: PlayerScriptName, { playerId, own = {}, eventId }: PlayerScriptRun, now: Date): ScriptCall {
     return {
       keys: this.#mode.playerScriptKeys(playerId),
       args: {
@@ -187,7 +190,8 @@ export class PlayerScripts {
         now_ts: toStoredTimestamp(now),
         now_us: epochMicros(now),
         now_date: utcDay(now),
-        daily_key_prefix: this.#mode.player(playerId).dailyPrefix,
+        // only where a session may end (scripts/lib/session.lua complete_session): one argument less per event
+        ...(COMPLETES_SESSIONS.has(name) ? { daily_key_prefix: this.#mode.player(playerId).dailyPrefix } : {}),
         ...(eventId ? { event_id: eventId.id, event_fp: eventId.fingerprint } : {}),
         ...own,
       },

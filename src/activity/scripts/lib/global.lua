@@ -95,12 +95,13 @@ end
 -- command per day's counter and one PFADD per day, in first-seen order.
 local function apply_global_notes(notes)
   if #notes <= 15 and not notes_repeat(notes) then
+    local key, key_date
     for i = 1, #notes, 3 do
       local date, field, amount = notes[i], notes[i + 1], notes[i + 2]
       if field == 'seen' then
         write_global_players(date, amount)
       else
-        local key = global_key('daily', date)
+        if date ~= key_date then key, key_date = global_key('daily', date), date end
         if add_to_counter(key, field, amount) then redis_call('EXPIRE', key, A.global_daily_ttl) end
       end
     end
