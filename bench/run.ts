@@ -166,7 +166,7 @@ async function main(): Promise<number> {
       const first = produced[0]![1];
       if (stats.calls > 0) {
         first.metrics.push({
-          metric: `Redis script cost (${stats.command}, all scripts)`,
+          metric: `Redis script cost (${stats.command}, the service's scripts)`,
           value: stats.usecPerCall,
           unit: 'µs/call',
         });
@@ -255,13 +255,17 @@ function goals(results: ReadonlyMap<string, ScenarioResult>, rss: RssSampler): R
     }),
     ratio('baseline { __typename } ÷ naive server', 'baseline', 'naiveBaseline', results, 1),
     goal(
-      'activity script cost per event during trackActivities@100 (commandstats, batch script calls)',
+      "activity script per call, alone (redis-benchmark, the store's exact FCALL; commandstats)",
+      results.get('scriptCeiling')?.details?.['serviceScriptUsec'] as number | undefined,
+      SCRIPT_USEC_LIMIT,
+      { atMost: true, unit: 'µs/call' },
+    ),
+    // Not a goal of its own: wall time inside Redis while the server and the load share its two cores.
+    goal(
+      '  the same work per event in trackActivities@100 (commandstats, one call per chunk)',
       batchScript?.usecPerEvent ?? batchScript?.usecPerCall,
       SCRIPT_USEC_LIMIT,
-      {
-        atMost: true,
-        unit: 'µs/event',
-      },
+      { atMost: true, unit: 'µs/event' },
     ),
     ratio(
       'trackActivities@100 events/s ÷ minimal script redis-benchmark ceiling',
