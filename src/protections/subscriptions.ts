@@ -49,7 +49,7 @@ export function useSubscriptionLimits({ maxOpen }: { maxOpen: number }): Plugin<
 }
 
 /** The stream as it is until `expiresAt`; then one UNAUTHENTICATED error and the end. */
-function untilExpiry(
+export function untilExpiry(
   source: AsyncIterable<ExecutionResult>,
   expiresAt: number | null,
   release: () => void,
@@ -76,10 +76,14 @@ function untilExpiry(
       release();
       void iterator.return?.();
     });
+    // No Promise.race with `stop` per value: each race would leave one more
+    // reaction on `stop`, pending for the subscription's whole life (memory
+    // growing with every count delivered). Stopping returns the source
+    // (above), which settles the next() under way.
     try {
       while (!stopped) {
-        const next = await Promise.race([iterator.next(), stop.then(() => null)]);
-        if (next === null || next.done) break;
+        const next = await iterator.next();
+        if (next.done || stopped) break;
         await push(next.value);
       }
       stop();
