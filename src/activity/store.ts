@@ -364,13 +364,11 @@ export class ActivityStore {
   }
 
   #trackOne(event: BatchEvent, now: Date, deadline: Deadline): Promise<PlayerScriptResult> {
-    const own = {
-      event_type: event.eventType,
-      details_json: event.detailsJson,
-      trade_value: event.tradeValue,
-      is_combat: event.isCombat ? '1' : '0',
-      sector: event.sector,
-    };
+    // Arguments that do not apply are left out, not sent empty: fewer for Redis to decode per event.
+    const own: Record<string, string> = { event_type: event.eventType, details_json: event.detailsJson };
+    if (event.tradeValue !== '') own['trade_value'] = event.tradeValue;
+    if (event.isCombat) own['is_combat'] = '1';
+    if (event.sector !== '') own['sector'] = event.sector;
     return this.#players.run('activity', { playerId: event.playerId, eventId: event.eventId, own }, now, deadline);
   }
 

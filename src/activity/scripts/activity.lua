@@ -1,6 +1,6 @@
 -- Records one gameplay event and, when a session is open, bumps its counters.
--- Own arguments: event_type, details_json, trade_value ('' unless a trade),
--- is_combat ('1' or '0'), sector ('' when none).
+-- Own arguments: event_type, details_json, and only where they apply
+-- trade_value (a trade), is_combat ('1'), sector (a sector move).
 -- Every event counts in the day's game-wide numbers, session or not.
 -- Returns the updated session JSON, or false when no session is open.
 -- A repeated event id returns the first call's answer and changes nothing.
@@ -15,14 +15,14 @@ if session then
   counted_today = sub(session.last_activity_at, 1, 10) == A.now_date
   session.actions_count = session.actions_count + 1
   session.last_activity_at = A.now_ts
-  if A.trade_value ~= '' then
+  if A.trade_value then
     session.trades_count = session.trades_count + 1
     session.trade_volume = session.trade_volume + tonumber(A.trade_value)
   end
-  if A.is_combat == '1' then
+  if A.is_combat then
     session.combat_events = session.combat_events + 1
   end
-  if A.sector ~= '' then
+  if A.sector then
     local sectors = session.sectors_visited
     local known = false
     for i = 1, #sectors do
@@ -48,11 +48,11 @@ push_event(encode_event(A.event_type, A.now_ts, A.details_json, A.event_id))
 if result then redis_call('SET', K.session, result, 'EX', A.session_ttl) end
 -- counts as strings: HINCRBY gets them as they are, a number would be formatted first
 global_add(A.now_date, 'actions', '1')
-if A.trade_value ~= '' then
+if A.trade_value then
   global_add(A.now_date, 'trades', '1')
   global_add(A.now_date, 'trade_volume', A.trade_value)
 end
-if A.is_combat == '1' then global_add(A.now_date, 'combat_events', '1') end
+if A.is_combat then global_add(A.now_date, 'combat_events', '1') end
 if not counted_today then global_seen(A.now_date) end
 remember_call(result)
 return global_reply(result)

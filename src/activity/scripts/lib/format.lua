@@ -27,6 +27,13 @@ local function enc_str(s)
   return json_encode(tostring(s))
 end
 
+-- For strings JSON never escapes, without a call into cjson: timestamps
+-- parse_ts accepted or the store made (digits, - : T space . Z +) and event
+-- types (the store checks them against the known names: a-z and _).
+local function enc_plain(s)
+  return '"' .. s .. '"'
+end
+
 local function enc_num(x)
   -- the common case first: a safe integer (NaN and the infinities fail x % 1 == 0)
   if type(x) == 'number' and x % 1 == 0 and x > -9007199254740992 and x < 9007199254740992 then
@@ -237,21 +244,21 @@ end
 -- makes): the hot path's encoder, without a table per field.
 local function encode_session(s)
   local json = '{"player_id":' .. enc_str(s.player_id)
-    .. ',"login_at":' .. enc_str(s.login_at)
-    .. ',"last_activity_at":' .. enc_str(s.last_activity_at)
+    .. ',"login_at":' .. enc_plain(s.login_at)
+    .. ',"last_activity_at":' .. enc_plain(s.last_activity_at)
     .. ',"actions_count":' .. enc_num(s.actions_count)
     .. ',"trades_count":' .. enc_num(s.trades_count)
     .. ',"trade_volume":' .. enc_num(s.trade_volume)
     .. ',"combat_events":' .. enc_num(s.combat_events)
     .. ',"sectors_visited":' .. enc_plain_str_array(s.sectors_visited)
-  if s.last_seen_at then return json .. ',"last_seen_at":' .. enc_str(s.last_seen_at) .. '}' end
+  if s.last_seen_at then return json .. ',"last_seen_at":' .. enc_plain(s.last_seen_at) .. '}' end
   return json .. '}'
 end
 
 -- event_id (the caller's, optional) is written only when given, so an event
 -- without one keeps exactly the original's fields.
 local function encode_event(event_type, timestamp, details_json, event_id)
-  local json = '{"event_type":' .. enc_str(event_type) .. ',"timestamp":' .. enc_str(timestamp)
+  local json = '{"event_type":' .. enc_plain(event_type) .. ',"timestamp":' .. enc_plain(timestamp)
     .. ',"details":' .. details_json
   if event_id then return json .. ',"event_id":' .. enc_str(event_id) .. '}' end
   return json .. '}'
