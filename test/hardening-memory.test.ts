@@ -2,13 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { getHeapStatistics } from 'node:v8';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mintToken } from '../src/auth.ts';
 import { loadConfig, subscriptionsTheHeapHolds } from '../src/config.ts';
 import { untilExpiry } from '../src/protections/subscriptions.ts';
 import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { eventually } from './support/eventually.ts';
-import { startTestService, TEST_JWT_SECRET, type TestService } from './support/harness.ts';
+import { errorCodes, startTestService, TEST_JWT_SECRET, type TestService } from './support/harness.ts';
 import { startMain } from './support/main-process.ts';
 
 /**
@@ -164,6 +164,28 @@ describe('a long-lived subscription', () => {
     await iterator.return?.();
     // Holding something per value would be ~10 MiB here (a promise reaction is ~100 B).
     expect(grownMiB).toBeLessThan(2);
+  });
+});
+
+describe('the token-expiry wrapper of a subscription', () => {
+  it('answers an expiry that came while nobody pulled on the next pull, then ends and releases its place once', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      let released = 0;
+      async function* counts() {
+        for (let count = 1; ; count++) yield { data: { onlinePlayerCount: count } };
+      }
+      const stream = untilExpiry(counts(), 1_000, () => released++);
+      expect((await stream.next()).value).toEqual({ data: { onlinePlayerCount: 1 } });
+      vi.advanceTimersByTime(1_000);
+      const expired = await stream.next();
+      expect(errorCodes(expired.value!)).toEqual(['UNAUTHENTICATED']);
+      expect(await stream.next()).toEqual({ value: undefined, done: true });
+      await stream.return?.();
+      expect(released).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
