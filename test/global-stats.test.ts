@@ -10,6 +10,7 @@ import {
   type TestService,
   useTestService,
 } from './support/harness.ts';
+import { commandsDuring } from './support/monitor.ts';
 import { TrackActivities, TrackActivity, TrackHeartbeat, TrackLogin, TrackLogout } from './support/operations.ts';
 
 /**
@@ -201,53 +202,32 @@ describe('globalDailyStats', () => {
     at('23:50:00');
     await login('night-owl');
     service.clock.set('2026-11-24T00:10:00Z');
-    // Inside Redis: the scripts' own commands, shown by MONITOR as "lua".
-    const monitor = await service.redis.duplicate().monitor();
-    const inScripts: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (source === 'lua') inScripts.push(args[0]!.toLowerCase());
+    const commands = await commandsDuring(service.redis, async () => {
+      await service.run(TrackActivity, { playerId: 'night-owl', eventType: 'WARP' }); // yesterday's session
+      await service.run(TrackActivity, { playerId: 'night-owl', eventType: 'DOCK' });
+      await service.run(TrackActivity, { playerId: 'no-session', eventType: 'DOCK' });
+      await service.run(TrackActivity, { playerId: 'no-session', eventType: 'DOCK' });
     });
-    await service.run(TrackActivity, { playerId: 'night-owl', eventType: 'WARP' }); // yesterday's session
-    await service.run(TrackActivity, { playerId: 'night-owl', eventType: 'DOCK' });
-    await service.run(TrackActivity, { playerId: 'no-session', eventType: 'DOCK' });
-    await service.run(TrackActivity, { playerId: 'no-session', eventType: 'DOCK' });
-    const marker = `marker-${Math.random()}`;
-    const markerSeen = new Promise<void>((resolve) =>
-      monitor.on('monitor', (_time: string, args: string[]) => args[1] === marker && resolve()),
-    );
-    await service.redis.echo(marker);
-    await markerSeen;
-    monitor.disconnect();
     expect(await day('2026-11-24')).toMatchObject({ activePlayers: 2, actions: 4 });
     expect(await day('2026-11-23')).toMatchObject({ activePlayers: 1, actions: 0 });
     // The session's first event of the day adds the player; its next one, last active today, need not.
     // Without a session every event adds it (a HyperLogLog ignores the repeat).
-    expect(inScripts.filter((command) => command === 'pfadd')).toHaveLength(3);
+    // (MONITOR marks a script's own commands "lua".)
+    expect(commands.filter(({ command, source }) => source === 'lua' && command === 'pfadd')).toHaveLength(3);
   });
 
   it('costs no extra round trip on a single server: one script run per tracked call', async () => {
     await login('warm-up'); // loads the functions
     await service.run(TrackActivity, { playerId: 'warm-up', eventType: 'DOCK' });
     await logout('warm-up');
-    // MONITOR shows what clients send, and marks what scripts run inside Redis as "lua".
-    const monitor = await service.redis.duplicate().monitor();
-    const sent: string[] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (source !== 'lua') sent.push(args[0]!.toLowerCase());
+    const commands = await commandsDuring(service.redis, async () => {
+      await login('rt');
+      await service.run(TrackActivity, { playerId: 'rt', eventType: 'TRADE_BUY', details: { total_value: 5 } });
+      await service.run(TrackHeartbeat, { playerId: 'rt' });
+      await logout('rt');
     });
-    await login('rt');
-    await service.run(TrackActivity, { playerId: 'rt', eventType: 'TRADE_BUY', details: { total_value: 5 } });
-    await service.run(TrackHeartbeat, { playerId: 'rt' });
-    await logout('rt');
-    // MONITOR reports in execution order: once this marker shows up, every command before it has.
-    const marker = `marker-${Math.random()}`;
-    const markerSeen = new Promise<void>((resolve) =>
-      monitor.on('monitor', (_time: string, args: string[]) => args[1] === marker && resolve()),
-    );
-    await service.redis.echo(marker);
-    await markerSeen;
-    monitor.disconnect();
-    sent.splice(sent.lastIndexOf('echo'), 1);
+    // What clients sent; MONITOR marks what scripts run inside Redis as "lua".
+    const sent = commands.filter(({ source }) => source !== 'lua').map(({ command }) => command);
     expect(sent).toEqual(['fcall', 'fcall', 'fcall', 'fcall']);
   });
 

@@ -71,6 +71,19 @@ describe('subscriptions fit in the heap', () => {
     afterAll(async () => {
       await redisServer?.stop();
     });
+    /** The service as `npm start` runs it in production, with SMALL_HEAP. */
+    const startSmallHeapService = async (env: Record<string, string>) => {
+      const port = await freePort();
+      const main = startMain({
+        NODE_ENV: 'production',
+        NODE_OPTIONS: SMALL_HEAP,
+        PORT: String(port),
+        REDIS_URL: redisServer.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        ...env,
+      });
+      return { port, main };
+    };
 
     it('holds its default number of subscribers, refuses the next ones, and keeps answering', {
       timeout: 90_000,
@@ -80,15 +93,7 @@ describe('subscriptions fit in the heap', () => {
       );
       const cap = subscriptionsTheHeapHolds(heapLimit);
       expect(cap).toBeGreaterThan(500);
-      const port = await freePort();
-      const main = startMain({
-        NODE_ENV: 'production',
-        NODE_OPTIONS: SMALL_HEAP,
-        PORT: String(port),
-        REDIS_URL: redisServer.url,
-        JWT_SECRET: TEST_JWT_SECRET,
-        LOG_LEVEL: 'warn',
-      });
+      const { port, main } = await startSmallHeapService({ LOG_LEVEL: 'warn' });
       const agent = new Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
       const open: { close: () => void }[] = [];
       try {
@@ -123,15 +128,7 @@ describe('subscriptions fit in the heap', () => {
     });
 
     it('warns at start-up when an explicit MAX_SUBSCRIPTIONS is more than its heap holds', async () => {
-      const port = await freePort();
-      const main = startMain({
-        NODE_ENV: 'production',
-        NODE_OPTIONS: SMALL_HEAP,
-        PORT: String(port),
-        REDIS_URL: redisServer.url,
-        JWT_SECRET: TEST_JWT_SECRET,
-        MAX_SUBSCRIPTIONS: '10000',
-      });
+      const { main } = await startSmallHeapService({ MAX_SUBSCRIPTIONS: '10000' });
       try {
         await eventually(() => expect(main.output()).toContain('listening on'), { timeoutMs: 30_000 });
         expect(main.output()).toMatch(

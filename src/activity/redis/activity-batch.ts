@@ -56,7 +56,12 @@ export class ActivityBatches {
     this.#mode = mode;
     const keyNames = Object.keys(mode.batchScriptKeys(['_']));
     const constants = { ...playerScriptConstants(eventIds), ...globalScriptConstants(mode.globalPrefix) };
-    this.#script = runner.define('activities', ['format', 'global', 'event-ids'], keyNames, constants);
+    this.#script = runner.define(
+      'activities',
+      ['format', 'global', 'online', 'session', 'event-ids'],
+      keyNames,
+      constants,
+    );
   }
 
   /**

@@ -42,25 +42,7 @@ local function bump(session, event)
     session.trade_volume = session.trade_volume + tonumber(event[4])
   end
   if event[5] == '1' then session.combat_events = session.combat_events + 1 end
-  local sector = event[6]
-  if sector ~= '' then
-    local sectors = session.sectors_visited
-    local known = false
-    for i = 1, #sectors do
-      if sectors[i] == sector then known = true break end
-    end
-    if not known then
-      sectors[#sectors + 1] = sector
-      local overflow = #sectors - A.max_session_sectors
-      if overflow > 0 then
-        local kept = {}
-        for i = overflow + 1, #sectors do kept[#kept + 1] = sectors[i] end
-        session.sectors_visited = kept
-      end
-      return true
-    end
-  end
-  return false
+  return event[6] ~= '' and visit_sector(session, event[6])
 end
 
 -- Reads one player's keys and works out every reply and value to write;

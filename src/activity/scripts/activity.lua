@@ -22,22 +22,7 @@ if session then
   if A.is_combat then
     session.combat_events = session.combat_events + 1
   end
-  if A.sector then
-    local sectors = session.sectors_visited
-    local known = false
-    for i = 1, #sectors do
-      if sectors[i] == A.sector then known = true break end
-    end
-    if not known then
-      sectors[#sectors + 1] = A.sector
-      local overflow = #sectors - A.max_session_sectors
-      if overflow > 0 then
-        local kept = {}
-        for i = overflow + 1, #sectors do kept[#kept + 1] = sectors[i] end
-        session.sectors_visited = kept
-      end
-    end
-  end
+  if A.sector then visit_sector(session, A.sector) end
   result = encode_session(session)
 end
 

@@ -7,6 +7,23 @@ local function push_event(event_json)
   redis_call('EXPIRE', K.events, A.events_ttl)
 end
 
+-- Adds a sector to the session's recent ones (the last
+-- A.max_session_sectors kept); true when the list changed.
+local function visit_sector(session, sector)
+  local sectors = session.sectors_visited
+  for i = 1, #sectors do
+    if sectors[i] == sector then return false end
+  end
+  sectors[#sectors + 1] = sector
+  local overflow = #sectors - A.max_session_sectors
+  if overflow > 0 then
+    local kept = {}
+    for i = overflow + 1, #sectors do kept[#kept + 1] = sectors[i] end
+    session.sectors_visited = kept
+  end
+  return true
+end
+
 -- Moves every item of `additions` to the end of `list` (adding it when new)
 -- and keeps the last `cap` items.
 local function merge_recent(list, additions, cap)
