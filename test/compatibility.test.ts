@@ -25,23 +25,24 @@ const service = useTestService({}, '2026-11-23T23:00:00.000Z');
 const pythonDumps = (value: Record<string, unknown>) =>
   JSON.stringify(value).replace(/":/g, '": ').replace(/,"/g, ', "');
 
+/** Player "legacy"'s open session, as the original service writes it (json.dumps spacing, no microseconds on one stamp). */
+const storeLegacySession = (counters: Record<string, unknown>) =>
+  service.redis.set(
+    'activity:session:legacy',
+    pythonDumps({
+      player_id: 'legacy',
+      login_at: '2026-11-23T22:51:06.984836',
+      last_activity_at: '2026-11-23T22:55:00',
+      actions_count: 7,
+      ...counters,
+    }),
+    'EX',
+    3600,
+  );
+
 describe('data written by the original service', () => {
   beforeEach(async () => {
-    await service.redis.set(
-      'activity:session:legacy',
-      pythonDumps({
-        player_id: 'legacy',
-        login_at: '2026-11-23T22:51:06.984836',
-        last_activity_at: '2026-11-23T22:55:00',
-        actions_count: 7,
-        trades_count: 2,
-        trade_volume: 1500.75,
-        combat_events: 1,
-        sectors_visited: ['3', '9'],
-      }),
-      'EX',
-      3600,
-    );
+    await storeLegacySession({ trades_count: 2, trade_volume: 1500.75, combat_events: 1, sectors_visited: ['3', '9'] });
     await service.redis.set(
       'activity:summary:legacy',
       pythonDumps({
@@ -189,21 +190,7 @@ describe('data written by this service', () => {
 
 describe('event ids on a Redis shared with the original', () => {
   it('a legacy session continues with ids; events with "event_id" read in Python as the original reads them', async () => {
-    await service.redis.set(
-      'activity:session:legacy',
-      pythonDumps({
-        player_id: 'legacy',
-        login_at: '2026-11-23T22:51:06.984836',
-        last_activity_at: '2026-11-23T22:55:00',
-        actions_count: 7,
-        trades_count: 0,
-        trade_volume: 0,
-        combat_events: 0,
-        sectors_visited: [],
-      }),
-      'EX',
-      3600,
-    );
+    await storeLegacySession({ trades_count: 0, trade_volume: 0, combat_events: 0, sectors_visited: [] });
     await service.redis.lpush(
       'activity:events:legacy',
       pythonDumps({ event_type: 'login', timestamp: '2026-11-23T22:51:06.984836', details: {} }),
