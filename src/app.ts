@@ -5,7 +5,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { OnlineCountFeed } from './activity/presence.ts';
 import { IdleReaper } from './activity/reaper.ts';
 import { ActivityStore } from './activity/store.ts';
-import { AuthenticationError, createTokenVerifier } from './auth.ts';
+import { AuthenticationError, type Credentials, createTokenVerifier } from './auth.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { GraphQLContext, ServerContext } from './context.ts';
@@ -113,29 +113,23 @@ export function createApp(
     const authorization = initial.request
       ? initial.request.headers.get('authorization')
       : webSocketAuthorization(initial.connectionParams, initial.params);
-    const budget = new RequestBudget(config.limits.maxItemsPerRequest);
+    let credentials: Credentials | null = null;
+    let authError: string | null = null;
     try {
-      const credentials = await tokens.credentialsFrom(typeof authorization === 'string' ? authorization : null);
-      // One deadline for every Redis call of the request, counted from its start.
-      return {
-        store: store.forCall(),
-        onlineCount,
-        caller: credentials?.caller ?? null,
-        credentialsExpireAt: credentials?.expiresAt ?? null,
-        authError: null,
-        budget,
-      };
+      credentials = await tokens.credentialsFrom(typeof authorization === 'string' ? authorization : null);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      return {
-        store: store.forCall(),
-        onlineCount,
-        caller: null,
-        credentialsExpireAt: null,
-        authError: error.message,
-        budget,
-      };
+      authError = error.message;
     }
+    return {
+      // One deadline for every Redis call of the request, counted from its start.
+      store: store.forCall(),
+      onlineCount,
+      caller: credentials?.caller ?? null,
+      credentialsExpireAt: credentials?.expiresAt ?? null,
+      authError,
+      budget: new RequestBudget(config.limits.maxItemsPerRequest),
+    };
   };
 
   const graphiql = createLocalGraphiQL();

@@ -49,9 +49,7 @@ export interface Credentials {
 }
 
 export interface TokenVerifier {
-  /** Verifies an Authorization header value ("Bearer …"); null when there is none. */
-  callerFrom(authorization: string | null | undefined): Promise<Caller | null>;
-  /** The same, with the token's expiry (subscriptions end then). */
+  /** Verifies an Authorization header value ("Bearer …"), with the token's expiry (subscriptions end then); null when there is none. */
   credentialsFrom(authorization: string | null | undefined): Promise<Credentials | null>;
 }
 
@@ -124,10 +122,7 @@ export function createTokenVerifier(settings: AuthSettings): TokenVerifier {
     verified.set(token, credentials);
     return credentials;
   };
-  return {
-    credentialsFrom,
-    callerFrom: async (authorization) => (await credentialsFrom(authorization))?.caller ?? null,
-  };
+  return { credentialsFrom };
 }
 
 function describeTokenError(error: unknown): string {

@@ -303,8 +303,11 @@ export class ActivityStore {
     const results = await this.#players.runMany('reap', runs, now, deadline, { settle: true });
     const replies = results.map(({ reply }) => reply);
     const left = valid.filter((_, index) => replies[index] === 'reaped' || replies[index] === 'ghost');
-    await this.#players.afterScripts('remove', left, results, now, deadline);
-    const removedStrays = strays.length ? await this.#online.change('remove', strays, now, deadline) : 0;
+    // Both go to the online set's slot; neither waits for the other.
+    const [, removedStrays] = await Promise.all([
+      this.#players.afterScripts('remove', left, results, now, deadline),
+      strays.length ? this.#online.change('remove', strays, now, deadline) : 0,
+    ]);
     return {
       reaped: replies.filter((reply) => reply === 'reaped').length,
       ghosts: replies.filter((reply) => reply === 'ghost').length + removedStrays,

@@ -1,11 +1,15 @@
 import { InvalidInputError } from './errors.ts';
 import { EVENT_TYPES, type EventDetails, type GameplayEventType } from './records.ts';
+import { LIMITS } from './redis/layout.ts';
 
 /** The input rules of the contract, checked before anything is written. */
 
 export const PLAYER_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const MAX_DETAILS_BYTES = 16 * 1024;
 export const MAX_EVENTS_LIMIT = 500;
+/** The most sectors a session and a summary keep (the Redis layer trims to these): list sizes for the cost. */
+export const MAX_SESSION_SECTORS = LIMITS.maxSessionSectors;
+export const MAX_SUMMARY_SECTORS = LIMITS.maxSummarySectors;
 /** Deep enough for any real payload; keeps every reader (Python's json.loads, Redis' cjson) able to read it back. */
 export const MAX_DETAILS_DEPTH = 32;
 /** Largest total_value of one trade: sums of many stay finite and far from where doubles lose whole units. */

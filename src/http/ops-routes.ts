@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { RedisClient } from '../redis.ts';
+import { TimeLimitExceeded, withinMs } from '../time-limit.ts';
+import { pathOf } from './static-assets.ts';
 
 export interface OpsRouteSources {
   redis: RedisClient;
@@ -38,7 +40,7 @@ export function createOpsRoutes(sources: OpsRouteSources) {
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const path = (req.url ?? '').split('?')[0];
+    const path = pathOf(req);
     switch (path) {
       case '/health':
         json(res, 200, { status: 'alive', uptimeSeconds: Math.round(process.uptime()) });
@@ -52,7 +54,7 @@ export function createOpsRoutes(sources: OpsRouteSources) {
         // The body is complete before the status is written, so a failure is a 500, never a hang after a 200.
         let body: string;
         try {
-          body = await withDeadline(sources.registry.metrics(), METRICS_TIMEOUT_MS);
+          body = await withinMs(sources.registry.metrics(), METRICS_TIMEOUT_MS);
         } catch (error) {
           sources.onMetricsError?.(error);
           res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
@@ -72,20 +74,9 @@ export function createOpsRoutes(sources: OpsRouteSources) {
 async function ping(redis: RedisClient): Promise<string> {
   if (redis.status !== 'ready') return redis.status;
   try {
-    await Promise.race([
-      redis.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS).unref()),
-    ]);
+    await withinMs(redis.ping(), PING_TIMEOUT_MS);
     return 'ok';
   } catch (error) {
-    return (error as Error).message === 'timeout' ? 'timeout' : 'error';
+    return error instanceof TimeLimitExceeded ? 'timeout' : 'error';
   }
-}
-
-function withDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([pending, expired]).finally(() => clearTimeout(timer));
 }

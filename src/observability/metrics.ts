@@ -6,10 +6,11 @@ import {
   Kind,
   OperationTypeNode,
 } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { GraphQLContext } from '../context.ts';
 import { ErrorCode } from '../schema/errors.ts';
+import { withinMs } from '../time-limit.ts';
 
 export interface MetricsSources {
   /** The schema, whose root field names are the only operation labels. */
@@ -110,7 +111,7 @@ export class ServiceMetrics {
         try {
           const reading = onlinePlayers();
           if (reading === null) return; // Redis is away: the last value stays; redis_command_failures_total tells.
-          this.set(await withTimeout(reading, COLLECT_TIMEOUT_MS));
+          this.set(await withinMs(reading, COLLECT_TIMEOUT_MS));
         } catch {
           // A slow or failing read leaves the last value.
         }
@@ -215,21 +216,3 @@ export class ServiceMetrics {
     };
   }
 }
-
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-
-const withTimeout = <T>(pending: Promise<T>, ms: number) =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timeout')), ms);
-    pending.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });

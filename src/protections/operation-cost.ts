@@ -60,11 +60,13 @@ export function fieldCost(
   node: FieldNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
+  /** The field's arguments, when the caller has them already (the gate coerced them). */
+  known?: Record<string, unknown>,
 ): number {
   const definition = type.getFields()[node.name.value];
   if (!definition) return 1; // __typename, or introspection (refused in production)
   const rules = rulesOf(definition);
-  const args = argumentsOf(definition, node, variables) ?? {};
+  const args = known ?? argumentsOf(definition, node, variables) ?? {};
   const size = bound(rules.listSize, args);
   const weight = bound(rules.weight, args);
   const named = getNamedType(definition.type);

@@ -239,7 +239,7 @@ function planOperation(args: ExecutionArgs): OperationPlan | { refusal: GraphQLE
       if (!coded) throw error;
       return { refusal: locate(coded, node, path) };
     }
-    cost += fixedCost ?? fieldCost(rootType, node, fragments, variables);
+    cost += fixedCost ?? fieldCost(rootType, node, fragments, variables, fieldArgs);
     if (mutation) writes += rules.writes?.(fieldArgs) ?? 1;
   }
   return { cost, writes };

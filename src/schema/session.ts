@@ -1,12 +1,10 @@
 import { checkEventId } from '../activity/event-ids.ts';
 import type { CompletedSession, PlayerSession } from '../activity/records.ts';
-import { checkPlayerId } from '../activity/validation.ts';
+import { checkPlayerId, MAX_SESSION_SECTORS } from '../activity/validation.ts';
 import { actAsPlayer, builder, readPlayer } from './builder.ts';
 import { EVENT_ID_DESCRIPTION } from './event-id.ts';
 import { fieldRules } from './field-rules.ts';
 
-/** The sectors a session keeps (the Redis layer trims to the last 100). */
-const SESSION_SECTORS = 100;
 const checksPlayerId = fieldRules({ validate: ({ playerId }) => checkPlayerId(playerId as string) });
 // The gate runs these before any root field of the operation: a bad eventId writes nothing anywhere.
 const checksPlayerAndEventId = fieldRules({
@@ -28,7 +26,7 @@ export const PlayerSessionRef = builder.objectRef<PlayerSession>('PlayerSession'
     combatEvents: t.exposeInt('combatEvents'),
     sectorsVisited: t.exposeStringList('sectorsVisited', {
       description: 'Distinct sectors entered this session, oldest first (the last 100).',
-      extensions: fieldRules({ listSize: SESSION_SECTORS }),
+      extensions: fieldRules({ listSize: MAX_SESSION_SECTORS }),
     }),
     lastSeenAt: t.expose('lastSeenAt', {
       type: 'DateTime',
@@ -49,7 +47,7 @@ const CompletedSessionRef = builder.objectRef<CompletedSession>('CompletedSessio
     tradesCount: t.exposeInt('tradesCount'),
     tradeVolume: t.exposeFloat('tradeVolume'),
     combatEvents: t.exposeInt('combatEvents'),
-    sectorsVisited: t.exposeStringList('sectorsVisited', { extensions: fieldRules({ listSize: SESSION_SECTORS }) }),
+    sectorsVisited: t.exposeStringList('sectorsVisited', { extensions: fieldRules({ listSize: MAX_SESSION_SECTORS }) }),
   }),
 });
 

@@ -1,5 +1,5 @@
 import type { PlayerSummary } from '../activity/records.ts';
-import { checkPlayerId } from '../activity/validation.ts';
+import { checkPlayerId, MAX_SUMMARY_SECTORS } from '../activity/validation.ts';
 import { builder, readPlayer } from './builder.ts';
 import { fieldRules } from './field-rules.ts';
 
@@ -15,8 +15,8 @@ const PlayerSummaryRef = builder.objectRef<PlayerSummary>('PlayerSummary').imple
     totalCombatEvents: t.exposeInt('totalCombatEvents'),
     uniqueSectorsVisited: t.exposeInt('uniqueSectorsVisited'),
     allSectors: t.exposeStringList('allSectors', {
-      description: 'Sectors visited, most recent last (the last 200).',
-      extensions: fieldRules({ listSize: 200 }),
+      description: `Sectors visited, most recent last (the last ${MAX_SUMMARY_SECTORS}).`,
+      extensions: fieldRules({ listSize: MAX_SUMMARY_SECTORS }),
     }),
     lastUpdated: t.expose('lastUpdated', { type: 'DateTime', nullable: true }),
   }),

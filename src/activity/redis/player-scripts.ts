@@ -83,7 +83,7 @@ export interface PlayerScriptRun {
  * The per-player scripts (scripts/<name>.lua): the keys the mode gives them
  * and the named arguments every one of them gets, built here and nowhere
  * else. To give every script a new argument or key, add it to #callFor (a
- * constant: to PLAYER_SCRIPT_CONSTANTS; a key: to the modes'
+ * constant: to playerScriptConstants; a key: to the modes'
  * playerScriptKeys) and read A.<name> / K.<name> in Lua.
  */
 export class PlayerScripts {

@@ -200,7 +200,9 @@ export class ScriptRunner {
       const groups = new Map<string, number[]>();
       calls.forEach((call, index) => {
         const group = groupOf(call);
-        groups.set(group, [...(groups.get(group) ?? []), index]);
+        const members = groups.get(group);
+        if (members) members.push(index);
+        else groups.set(group, [index]);
       });
       const replies: unknown[] = new Array(calls.length);
       await Promise.all(
