@@ -28,7 +28,7 @@ import { trackActivities } from './scenarios/track-activities.ts';
 import { twoProcesses } from './scenarios/two-processes.ts';
 import { baselineVersusNaive, trackActivityVersusNaive } from './scenarios/versus-naive.ts';
 import { loadSettings, type ScenarioName, serviceEnv } from './settings.ts';
-import { round } from './stats.ts';
+import { medianBy, round } from './stats.ts';
 import type { BenchContext, ScenarioResult } from './types.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
@@ -240,10 +240,7 @@ async function main(): Promise<number> {
 function goals(results: ReadonlyMap<string, ScenarioResult>, rss: RssSampler): Ratio[] {
   const busy = (...keys: string[]) => keys.some((key) => results.get(key)?.busy === true);
   const pairRatios = results.get('trackActivity')?.details?.['versusNaivePairRatios'] as number[] | undefined;
-  const median =
-    pairRatios && pairRatios.length > 0
-      ? [...pairRatios].sort((a, b) => a - b)[Math.floor((pairRatios.length - 1) / 2)]
-      : undefined;
+  const median = pairRatios?.length ? medianBy(pairRatios, (ratio) => ratio) : undefined;
   const batchScript = results.get('trackActivities100')?.details?.['scriptStats'] as
     | { usecPerCall: number; usecPerEvent?: number }
     | undefined;

@@ -2,8 +2,8 @@ import type { ExecutionResult } from 'graphql';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityEventType } from './gql/graphql.ts';
-import { eventually } from './support/eventually.ts';
-import { startTestService, type TestService } from './support/harness.ts';
+import { expectData, startTestService, type TestService } from './support/harness.ts';
+import { commandsDuring } from './support/monitor.ts';
 import {
   DailyStats,
   PlayerSession,
@@ -37,12 +37,6 @@ beforeEach(async () => {
   first.clock.set(START);
   second.clock.set(START);
 });
-
-function expectOk<T>(result: ExecutionResult<T>): T {
-  expect(result.errors).toBeUndefined();
-  if (!result.data) throw new Error('no data');
-  return result.data;
-}
 
 interface Activity {
   eventType: ActivityEventType;
@@ -84,7 +78,7 @@ async function trackAllAtOnce(playerId: string, activities: readonly Activity[],
   const results = await Promise.all(
     activities.map((activity, i) => instances[i % instances.length]!.run(TrackActivity, { playerId, ...activity })),
   );
-  for (const result of results) expectOk(result);
+  for (const result of results) expectData(result);
 }
 
 /** Fisher–Yates with a small seeded generator: the same order on every run. */
@@ -105,16 +99,16 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 const sorted = (values: Iterable<string>) => [...values].sort();
 
 async function sessionOf(playerId: string) {
-  return expectOk(await first.run(PlayerSession, { playerId })).playerSession;
+  return expectData(await first.run(PlayerSession, { playerId })).playerSession;
 }
 
 async function eventsOf(playerId: string) {
-  return expectOk(await first.run(RecentEvents, { playerId, limit: 500 })).recentEvents;
+  return expectData(await first.run(RecentEvents, { playerId, limit: 500 })).recentEvents;
 }
 
 describe('concurrent calls for one player', () => {
   it('count every one of 200 simultaneous activities, on one instance and on two', async () => {
-    expectOk(await first.run(TrackLogin, { playerId: 'p-1' }));
+    expectData(await first.run(TrackLogin, { playerId: 'p-1' }));
 
     const oneInstance = activityMix(200, 0); // sectors S0..S49
     await trackAllAtOnce('p-1', oneInstance, [first]);
@@ -147,9 +141,9 @@ describe('concurrent calls for one player', () => {
     );
 
     first.clock.advance(90_000);
-    const logout = expectOk(await first.run(TrackLogout, { playerId: 'p-1' })).trackLogout;
+    const logout = expectData(await first.run(TrackLogout, { playerId: 'p-1' })).trackLogout;
     expect(logout).toMatchObject({ durationSeconds: 90, actionsCount: 400, tradesCount: expected.tradesCount });
-    const summary = expectOk(await first.run(PlayerSummary, { playerId: 'p-1' })).playerSummary;
+    const summary = expectData(await first.run(PlayerSummary, { playerId: 'p-1' })).playerSummary;
     expect(summary).toMatchObject({
       totalSessions: 1,
       totalPlaytimeSeconds: 90,
@@ -159,7 +153,7 @@ describe('concurrent calls for one player', () => {
       totalCombatEvents: expected.combatEvents,
       uniqueSectorsVisited: new Set(expected.sectors).size,
     });
-    const day = expectOk(await first.run(DailyStats, { playerId: 'p-1' })).dailyStats;
+    const day = expectData(await first.run(DailyStats, { playerId: 'p-1' })).dailyStats;
     expect(day).toMatchObject({
       sessions: 1,
       actions: 400,
@@ -181,16 +175,16 @@ describe('concurrent calls for one player', () => {
     });
     const loginResults = await Promise.all(loginCalls);
     const logoutResults = await Promise.all(logoutCalls);
-    for (const result of loginResults) expectOk(result);
-    for (const result of logoutResults) expectOk(result);
+    for (const result of loginResults) expectData(result);
+    for (const result of logoutResults) expectData(result);
     const completedByLogout = logoutResults.filter((result) => result.data?.trackLogout !== null).length;
 
     const events = await eventsOf('p-1');
     const loginEvents = events.filter((event) => event.eventType === 'LOGIN');
     const logoutEvents = events.filter((event) => event.eventType === 'LOGOUT');
     const completedByRelogin = logoutEvents.filter((event) => event.details['reason'] === 'relogin').length;
-    const summary = expectOk(await first.run(PlayerSummary, { playerId: 'p-1' })).playerSummary;
-    const day = expectOk(await first.run(DailyStats, { playerId: 'p-1' })).dailyStats;
+    const summary = expectData(await first.run(PlayerSummary, { playerId: 'p-1' })).playerSummary;
+    const day = expectData(await first.run(DailyStats, { playerId: 'p-1' })).dailyStats;
     const open = (await sessionOf('p-1')) ? 1 : 0;
 
     expect(loginEvents).toHaveLength(rounds);
@@ -208,92 +202,52 @@ describe('concurrent calls for one player', () => {
   });
 });
 
-/** Counts the commands the app's command connection sends, using MONITOR. */
-class CommandCounter {
-  readonly #redis: Redis;
-  readonly #monitor: Redis;
-  readonly #appAddress: string;
-  #seen: { source: string; command: string; firstArg: string }[] = [];
-
-  private constructor(redis: Redis, monitor: Redis, appAddress: string) {
-    this.#redis = redis;
-    this.#monitor = monitor;
-    this.#appAddress = appAddress;
-    monitor.on('monitor', (_time: string, args: unknown[], source: string) => {
-      this.#seen.push({ source, command: String(args[0]).toLowerCase(), firstArg: String(args[1]) });
-    });
-  }
-
-  /**
-   * `app` is the API instance's command connection (several instances share
-   * the server, each with a client named activity-commands); `redis` is a
-   * plain connection to the same server.
-   */
-  static async start(app: Redis, redis: Redis): Promise<CommandCounter> {
-    const appId = String(await app.client('ID'));
-    const clients = String(await redis.client('LIST')).split('\n');
-    const own = clients.find((line) => line.startsWith(`id=${appId} `));
-    expect(own, 'the command connection in CLIENT LIST').toContain('name=activity-commands');
-    const address = own?.match(/\baddr=(\S+)/)?.[1];
-    if (!address) throw new Error(`client ${appId} has no address`);
-    return new CommandCounter(redis, await redis.monitor(), address);
-  }
-
-  /** The commands the app sent while `call` ran (scripts' own commands come from "lua", not the app). */
-  async during(call: () => Promise<unknown>): Promise<string[]> {
-    this.#seen = [];
-    await call();
-    // MONITOR reports in execution order: once our marker shows up, the call's commands have.
-    const marker = `marker-${Math.random()}`;
-    await this.#redis.echo(marker);
-    await eventually(
-      () => {
-        if (!this.#seen.some((entry) => entry.command === 'echo' && entry.firstArg === marker))
-          throw new Error('timed out waiting for MONITOR');
-      },
-      { timeoutMs: 2_000, intervalMs: 5 },
-    );
-    return this.#seen.filter((entry) => entry.source === this.#appAddress).map((entry) => entry.command);
-  }
-
-  stop(): void {
-    this.#monitor.disconnect();
-  }
+/**
+ * The address MONITOR shows for the API instance's command connection
+ * (several instances share the server, each with a client named
+ * activity-commands); `redis` is a plain connection to the same server.
+ */
+async function commandConnectionAddress(app: Redis, redis: Redis): Promise<string> {
+  const appId = String(await app.client('ID'));
+  const clients = String(await redis.client('LIST')).split('\n');
+  const own = clients.find((line) => line.startsWith(`id=${appId} `));
+  expect(own, 'the command connection in CLIENT LIST').toContain('name=activity-commands');
+  const address = own?.match(/\baddr=(\S+)/)?.[1];
+  if (!address) throw new Error(`client ${appId} has no address`);
+  return address;
 }
 
 describe('round trips', () => {
   it('costs exactly one Redis command per tracked call', async () => {
     // Warm up: the first call loads the functions (FUNCTION LOAD, then FCALL again).
-    expectOk(await first.run(TrackLogin, { playerId: 'warm-up' }));
-    expectOk(await first.run(TrackActivity, { playerId: 'warm-up', eventType: 'DOCK' }));
-    expectOk(await first.run(TrackLogout, { playerId: 'warm-up' }));
+    expectData(await first.run(TrackLogin, { playerId: 'warm-up' }));
+    expectData(await first.run(TrackActivity, { playerId: 'warm-up', eventType: 'DOCK' }));
+    expectData(await first.run(TrackLogout, { playerId: 'warm-up' }));
 
-    const counter = await CommandCounter.start(first.app.redis as Redis, first.redis);
-    try {
-      const calls: Record<string, () => Promise<ExecutionResult<unknown>>> = {
-        'trackLogin (no open session)': () => first.run(TrackLogin, { playerId: 'p-1' }),
-        'trackLogin (re-login)': () => first.run(TrackLogin, { playerId: 'p-1' }),
-        'trackActivity (trade)': () =>
-          first.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_SELL', details: { total_value: 5 } }),
-        'trackActivity (sector move)': () =>
-          first.run(TrackActivity, { playerId: 'p-1', eventType: 'SECTOR_MOVE', details: { sector_id: 7 } }),
-        'trackLogout (open session)': () => first.run(TrackLogout, { playerId: 'p-1' }),
-        'trackLogout (no session)': () => first.run(TrackLogout, { playerId: 'p-1' }),
-        'trackActivity (no session)': () => first.run(TrackActivity, { playerId: 'p-1', eventType: 'WARP' }),
-      };
-      const perCall: Record<string, string[]> = {};
-      for (const [name, call] of Object.entries(calls)) {
-        perCall[name] = await counter.during(async () => expectOk(await call()));
-      }
-      for (const [name, commands] of Object.entries(perCall)) expect(commands, name).toEqual(['fcall']);
-      console.info(
-        'round trips per call: ' +
-          Object.entries(perCall)
-            .map(([name, commands]) => `${name} = ${commands.length} (${commands.join(', ')})`)
-            .join('; '),
-      );
-    } finally {
-      counter.stop();
+    const address = await commandConnectionAddress(first.app.redis as Redis, first.redis);
+    const calls: Record<string, () => Promise<ExecutionResult<unknown>>> = {
+      'trackLogin (no open session)': () => first.run(TrackLogin, { playerId: 'p-1' }),
+      'trackLogin (re-login)': () => first.run(TrackLogin, { playerId: 'p-1' }),
+      'trackActivity (trade)': () =>
+        first.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_SELL', details: { total_value: 5 } }),
+      'trackActivity (sector move)': () =>
+        first.run(TrackActivity, { playerId: 'p-1', eventType: 'SECTOR_MOVE', details: { sector_id: 7 } }),
+      'trackLogout (open session)': () => first.run(TrackLogout, { playerId: 'p-1' }),
+      'trackLogout (no session)': () => first.run(TrackLogout, { playerId: 'p-1' }),
+      'trackActivity (no session)': () => first.run(TrackActivity, { playerId: 'p-1', eventType: 'WARP' }),
+    };
+    const perCall: Record<string, string[]> = {};
+    for (const [name, call] of Object.entries(calls)) {
+      // The app's own commands (a script's commands come from "lua", not the app).
+      const commands = await commandsDuring(first.redis, async () => expectData(await call()));
+      perCall[name] = commands.filter(({ source }) => source === address).map(({ command }) => command);
     }
+    for (const [name, commands] of Object.entries(perCall)) expect(commands, name).toEqual(['fcall']);
+    console.info(
+      'round trips per call: ' +
+        Object.entries(perCall)
+          .map(([name, commands]) => `${name} = ${commands.length} (${commands.join(', ')})`)
+          .join('; '),
+    );
   });
 });

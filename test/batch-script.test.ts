@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityInput } from './gql/graphql.ts';
 import { GlobalDailyStats } from './support/global-operations.ts';
-import { errorCodes, startTestService, type TestService } from './support/harness.ts';
+import { errorCodes, expectData, startTestService, type TestService } from './support/harness.ts';
 import {
   RecentEventIds,
   TrackActivitiesWithIds,
@@ -38,19 +38,13 @@ beforeEach(async () => {
   }
 });
 
-function ok<T>(result: ExecutionResult<T>): T {
-  expect(result.errors).toBeUndefined();
-  if (!result.data) throw new Error('no data');
-  return result.data;
-}
-
 /** The day's game-wide numbers (the operation's variables are all optional). */
 async function globalDay(service: TestService) {
   const run = service.run as unknown as (
     document: unknown,
     variables: unknown,
   ) => Promise<ExecutionResult<ResultOf<typeof GlobalDailyStats>>>;
-  return ok(await run(GlobalDailyStats, {})).globalDailyStats;
+  return expectData(await run(GlobalDailyStats, {})).globalDailyStats;
 }
 
 /** Every key with its value (a HyperLogLog by its count), and whether it expires. */
@@ -133,9 +127,9 @@ describe('a batch equals its events sent one by one', () => {
     ['the largest batch', 3, 500],
   ])('%s: same answers, same records, same game-wide numbers', async (_name, seed, size) => {
     for (const service of [batched, single]) {
-      for (const playerId of ['ann', 'bob']) ok(await service.run(TrackLoginWithId, { playerId }));
+      for (const playerId of ['ann', 'bob']) expectData(await service.run(TrackLoginWithId, { playerId }));
       service.clock.set('2026-11-23T10:00:01.000Z');
-      ok(await service.run(TrackHeartbeat, { playerId: 'ann' })); // a session with last_seen_at
+      expectData(await service.run(TrackHeartbeat, { playerId: 'ann' })); // a session with last_seen_at
       service.clock.set('2026-11-23T10:00:02.000Z');
     }
     const events = randomBatch(seed, size);
@@ -180,7 +174,7 @@ describe('a batch equals its events sent one by one', () => {
 
 describe('a player whose keys hold the wrong type', () => {
   it('fails its own events in place, with nothing written for them; the other players apply', async () => {
-    for (const playerId of ['ann', 'bob', 'cid']) ok(await batched.run(TrackLogin, { playerId }));
+    for (const playerId of ['ann', 'bob', 'cid']) expectData(await batched.run(TrackLogin, { playerId }));
     await batched.redis.del('activity:events:bob');
     await batched.redis.sadd('activity:events:bob', 'not-a-list'); // a foreign writer's key
     const bobBefore = await contents(batched.redis).then((all) =>
@@ -223,22 +217,22 @@ describe('a player whose keys hold the wrong type', () => {
 
 describe('one player several times in a batch', () => {
   it('applies its events in order; a repeated id counts once and answers the first one', async () => {
-    ok(await batched.run(TrackLoginWithId, { playerId: 'ann' }));
+    expectData(await batched.run(TrackLoginWithId, { playerId: 'ann' }));
     const events: ActivityInput[] = [
       { playerId: 'ann', eventType: 'TRADE_SELL', details: { total_value: 2.5 }, eventId: 'x' },
       { playerId: 'ann', eventType: 'TRADE_SELL', details: { total_value: 2.5 }, eventId: 'x' },
       { playerId: 'ann', eventType: 'WARP', eventId: 'y' },
     ];
-    const first = ok(await batched.run(TrackActivitiesWithIds, { events })).trackActivities;
+    const first = expectData(await batched.run(TrackActivitiesWithIds, { events })).trackActivities;
     expect(first.map((item) => [item?.duplicate, item?.session?.actionsCount, item?.session?.tradeVolume])).toEqual([
       [false, 1, 2.5],
       [true, 1, 2.5],
       [false, 2, 2.5],
     ]);
 
-    const again = ok(await batched.run(TrackActivitiesWithIds, { events })).trackActivities;
+    const again = expectData(await batched.run(TrackActivitiesWithIds, { events })).trackActivities;
     expect(again.map((item) => item?.duplicate)).toEqual([true, true, true]);
-    const ids = ok(await batched.run(RecentEventIds, { playerId: 'ann' })).recentEvents;
+    const ids = expectData(await batched.run(RecentEventIds, { playerId: 'ann' })).recentEvents;
     expect(ids.map((event) => event.eventId ?? null)).toEqual(['y', 'x', null]);
     expect(await globalDay(batched)).toMatchObject({
       actions: 2,
@@ -252,7 +246,7 @@ describe('one player several times in a batch', () => {
 describe('chunks', () => {
   it('splits a batch over many players on a single server, each event answered as if alone', async () => {
     const players = Array.from({ length: 130 }, (_, n) => `p-${n}`);
-    for (const playerId of players.slice(0, 120)) ok(await batched.run(TrackLogin, { playerId }));
+    for (const playerId of players.slice(0, 120)) expectData(await batched.run(TrackLogin, { playerId }));
     // every player twice, the second time repeating the first one's id across the chunk boundaries
     const events: ActivityInput[] = [...players, ...players].map((playerId, n) => ({
       playerId,
@@ -260,7 +254,7 @@ describe('chunks', () => {
       details: { sector_id: String(n % 130) },
       eventId: `m-${playerId}`,
     }));
-    const items = ok(await batched.run(TrackActivitiesWithIds, { events })).trackActivities;
+    const items = expectData(await batched.run(TrackActivitiesWithIds, { events })).trackActivities;
     expect(items.map((item) => item?.duplicate)).toEqual(events.map((_, n) => n >= 130));
     expect(items.map((item) => item?.session?.actionsCount ?? null)).toEqual(
       events.map(({ playerId }) => (players.indexOf(String(playerId)) < 120 ? 1 : null)),

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type ExecutionResult, parse } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.ts';
-import { errorCodes, startTestService, type TestService, useTestService } from './support/harness.ts';
+import { errorCodes, expectData, startTestService, type TestService, useTestService } from './support/harness.ts';
 import {
   PlayerSession,
   PlayerSummary,
@@ -24,12 +24,6 @@ import { dumpRedis } from './support/redis-dump.ts';
 
 const service = useTestService();
 const P = 'p-1';
-
-function ok<T>(result: ExecutionResult<T>): T {
-  expect(result.errors).toBeUndefined();
-  if (!result.data) throw new Error('no data');
-  return result.data;
-}
 
 const storedSession = async (playerId = P) =>
   JSON.parse((await service.redis.get(`activity:session:${playerId}`)) ?? 'null') as Record<string, number> | null;
@@ -60,7 +54,7 @@ describe('a retry after a real timeout counts once', () => {
   }
 
   it('trackActivity: the late first call and its retry leave one trade', async () => {
-    ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
+    expectData(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
     const trade = { playerId: P, eventType: 'TRADE_BUY', details: { total_value: 10 }, eventId: 'trade-1' } as const;
     const retried = await failThenRetry(() => service.run(TrackActivityWithId, trade));
     console.info(
@@ -68,24 +62,24 @@ describe('a retry after a real timeout counts once', () => {
     );
     expect(retried.trackActivity.session).toMatchObject({ actionsCount: 1, tradesCount: 1, tradeVolume: 10 });
     expect(await storedSession()).toMatchObject({ actions_count: 1, trades_count: 1, trade_volume: 10 });
-    const events = ok(await service.run(RecentEventIds, { playerId: P })).recentEvents;
+    const events = expectData(await service.run(RecentEventIds, { playerId: P })).recentEvents;
     expect(events.filter((event) => event.eventId === 'trade-1')).toHaveLength(1);
   });
 
   it('trackLogin: the retry answers the session the first call opened, with no relogin', async () => {
     const retried = await failThenRetry(() => service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
-    const events = ok(await service.run(RecentEventIds, { playerId: P })).recentEvents;
+    const events = expectData(await service.run(RecentEventIds, { playerId: P })).recentEvents;
     expect(events).toEqual([{ eventType: 'LOGIN', eventId: 'login-1' }]);
-    expect(ok(await service.run(PlayerSession, { playerId: P })).playerSession?.loginAt).toBe(
+    expect(expectData(await service.run(PlayerSession, { playerId: P })).playerSession?.loginAt).toBe(
       retried.trackLogin.loginAt,
     );
-    expect(ok(await service.run(PlayerSummary, { playerId: P })).playerSummary.totalSessions).toBe(0);
+    expect(expectData(await service.run(PlayerSummary, { playerId: P })).playerSummary.totalSessions).toBe(0);
   });
 });
 
 describe('concurrent identical calls', () => {
   it('200 at once count once, and all answer the same result', async () => {
-    ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
+    expectData(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
     const duplicatesBefore = await duplicatesCounted();
     const call = {
       playerId: P,
@@ -94,7 +88,7 @@ describe('concurrent identical calls', () => {
       eventId: 'sell-1',
     } as const;
     const results = await Promise.all(Array.from({ length: 200 }, () => service.run(TrackActivityWithId, call)));
-    const answers = results.map((result) => ok(result).trackActivity);
+    const answers = results.map((result) => expectData(result).trackActivity);
     expect(answers.filter((answer) => !answer.duplicate)).toHaveLength(1);
     const first = answers.find((answer) => !answer.duplicate)!;
     for (const answer of answers) {
@@ -114,18 +108,22 @@ describe('concurrent identical calls', () => {
   });
 
   it('a duplicate answers the first call’s time and session, not the current ones', async () => {
-    ok(await service.run(TrackLoginWithId, { playerId: P }));
-    const first = ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'dock-1' }));
+    expectData(await service.run(TrackLoginWithId, { playerId: P }));
+    const first = expectData(
+      await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'dock-1' }),
+    );
     service.clock.advance(60_000);
-    ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'WARP' }));
-    const again = ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'dock-1' }));
+    expectData(await service.run(TrackActivityWithId, { playerId: P, eventType: 'WARP' }));
+    const again = expectData(
+      await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'dock-1' }),
+    );
     expect(again.trackActivity).toEqual({ ...first.trackActivity, duplicate: true });
     expect(first.trackActivity.duplicate).toBe(false);
     expect(again.trackActivity.event.eventId).toBe('dock-1');
   });
 
   it('key order inside details does not make another payload', async () => {
-    ok(
+    expectData(
       await service.run(TrackActivityWithId, {
         playerId: P,
         eventType: 'DOCK',
@@ -133,7 +131,7 @@ describe('concurrent identical calls', () => {
         eventId: 'e',
       }),
     );
-    const again = ok(
+    const again = expectData(
       await service.run(TrackActivityWithId, {
         playerId: P,
         eventType: 'DOCK',
@@ -177,8 +175,8 @@ describe('an id reused with another payload', () => {
   ];
 
   it.each(cases)('as %s: EVENT_ID_REUSED, and Redis is exactly as before', async (_name, call) => {
-    ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
-    ok(
+    expectData(await service.run(TrackLoginWithId, { playerId: P, eventId: 'login-1' }));
+    expectData(
       await service.run(TrackActivityWithId, {
         playerId: P,
         eventType: 'TRADE_BUY',
@@ -194,16 +192,18 @@ describe('an id reused with another payload', () => {
   });
 
   it('ids are per player: another player may use the same one', async () => {
-    ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'shared' }));
-    const other = ok(await service.run(TrackActivityWithId, { playerId: 'p-2', eventType: 'WARP', eventId: 'shared' }));
+    expectData(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'shared' }));
+    const other = expectData(
+      await service.run(TrackActivityWithId, { playerId: 'p-2', eventType: 'WARP', eventId: 'shared' }),
+    );
     expect(other.trackActivity.duplicate).toBe(false);
   });
 });
 
 describe('batches', () => {
   it('a repeated id counts once within a batch, and a retried batch counts nothing again', async () => {
-    ok(await service.run(TrackLoginWithId, { playerId: P }));
-    ok(await service.run(TrackLoginWithId, { playerId: 'p-2' }));
+    expectData(await service.run(TrackLoginWithId, { playerId: P }));
+    expectData(await service.run(TrackLoginWithId, { playerId: 'p-2' }));
     const events = [
       { playerId: P, eventType: 'TRADE_BUY', details: { total_value: 5 }, eventId: 'a' },
       { playerId: 'p-2', eventType: 'DOCK', eventId: 'a' },
@@ -211,12 +211,12 @@ describe('batches', () => {
       { playerId: P, eventType: 'WARP', eventId: 'b' },
       { playerId: P, eventType: 'WARP' },
     ] as const;
-    const first = ok(await service.run(TrackActivitiesWithIds, { events: [...events] })).trackActivities;
+    const first = expectData(await service.run(TrackActivitiesWithIds, { events: [...events] })).trackActivities;
     expect(first.map((item) => item?.duplicate)).toEqual([false, false, true, false, false]);
     expect(first.map((item) => item?.session?.actionsCount)).toEqual([1, 1, 1, 2, 3]);
     expect(first[2]?.event.timestamp).toBe(first[0]?.event.timestamp);
 
-    const retried = ok(await service.run(TrackActivitiesWithIds, { events: [...events] })).trackActivities;
+    const retried = expectData(await service.run(TrackActivitiesWithIds, { events: [...events] })).trackActivities;
     expect(retried.map((item) => item?.duplicate)).toEqual([true, true, true, true, false]); // the last has no id
     expect(retried.map((item) => item?.session?.actionsCount)).toEqual([1, 1, 1, 2, 4]);
     expect(await storedSession()).toMatchObject({ actions_count: 4, trade_volume: 5 });
@@ -224,7 +224,7 @@ describe('batches', () => {
   });
 
   it('an event whose id was used with another payload is refused in place; the others apply', async () => {
-    ok(await service.run(TrackLoginWithId, { playerId: P }));
+    expectData(await service.run(TrackLoginWithId, { playerId: P }));
     const result = await service.run(TrackActivitiesWithIds, {
       events: [
         { playerId: P, eventType: 'DOCK', eventId: 'a' },
@@ -237,37 +237,45 @@ describe('batches', () => {
       ['EVENT_ID_REUSED', ['trackActivities', 1]],
     ]);
     expect(await storedSession()).toMatchObject({ actions_count: 2 });
-    const types = ok(await service.run(RecentEventIds, { playerId: P })).recentEvents.map((event) => event.eventType);
+    const types = expectData(await service.run(RecentEventIds, { playerId: P })).recentEvents.map(
+      (event) => event.eventType,
+    );
     expect(types).toEqual(['WARP', 'DOCK', 'LOGIN']);
   });
 });
 
 describe('login, logout and heartbeat retries', () => {
   it('leave no phantom session: one session, counted once', async () => {
-    const login = ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'in-1' })).trackLogin;
+    const login = expectData(await service.run(TrackLoginWithId, { playerId: P, eventId: 'in-1' })).trackLogin;
     service.clock.advance(5_000);
-    const loginAgain = ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'in-1' })).trackLogin;
+    const loginAgain = expectData(await service.run(TrackLoginWithId, { playerId: P, eventId: 'in-1' })).trackLogin;
     expect(loginAgain).toEqual(login);
-    ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'd-1' }));
-    const heartbeat = ok(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'hb-1' })).trackHeartbeat;
+    expectData(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'd-1' }));
+    const heartbeat = expectData(
+      await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'hb-1' }),
+    ).trackHeartbeat;
     service.clock.advance(5_000);
-    expect(ok(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'hb-1' })).trackHeartbeat).toEqual(
-      heartbeat,
-    );
+    expect(
+      expectData(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'hb-1' })).trackHeartbeat,
+    ).toEqual(heartbeat);
     service.clock.advance(60_000);
-    const logout = ok(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'out-1' })).trackLogout;
+    const logout = expectData(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'out-1' })).trackLogout;
     expect(logout).toMatchObject({ actionsCount: 1, durationSeconds: 70 });
     service.clock.advance(5_000);
-    expect(ok(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'out-1' })).trackLogout).toEqual(logout);
+    expect(expectData(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'out-1' })).trackLogout).toEqual(
+      logout,
+    );
 
     // A new session, then a very late retry of the old logout: it answers the old one and leaves the new one open.
-    const next = ok(await service.run(TrackLoginWithId, { playerId: P, eventId: 'in-2' })).trackLogin;
-    expect(ok(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'out-1' })).trackLogout).toEqual(logout);
-    expect(ok(await service.run(PlayerSession, { playerId: P })).playerSession?.loginAt).toBe(next.loginAt);
+    const next = expectData(await service.run(TrackLoginWithId, { playerId: P, eventId: 'in-2' })).trackLogin;
+    expect(expectData(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'out-1' })).trackLogout).toEqual(
+      logout,
+    );
+    expect(expectData(await service.run(PlayerSession, { playerId: P })).playerSession?.loginAt).toBe(next.loginAt);
 
-    const summary = ok(await service.run(PlayerSummary, { playerId: P })).playerSummary;
+    const summary = expectData(await service.run(PlayerSummary, { playerId: P })).playerSummary;
     expect(summary).toMatchObject({ totalSessions: 1, totalActions: 1, totalPlaytimeSeconds: 70 });
-    const events = ok(await service.run(RecentEventIds, { playerId: P })).recentEvents;
+    const events = expectData(await service.run(RecentEventIds, { playerId: P })).recentEvents;
     expect(events).toEqual([
       { eventType: 'LOGIN', eventId: 'in-2' },
       { eventType: 'LOGOUT', eventId: 'out-1' },
@@ -278,23 +286,27 @@ describe('login, logout and heartbeat retries', () => {
   });
 
   it('a logout or heartbeat that found no session answers null again on retry', async () => {
-    expect(ok(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'o' })).trackLogout).toBeNull();
-    expect(ok(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'h' })).trackHeartbeat).toBeNull();
-    ok(await service.run(TrackLoginWithId, { playerId: P }));
-    expect(ok(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'o' })).trackLogout).toBeNull();
-    expect(ok(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'h' })).trackHeartbeat).toBeNull();
+    expect(expectData(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'o' })).trackLogout).toBeNull();
+    expect(
+      expectData(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'h' })).trackHeartbeat,
+    ).toBeNull();
+    expectData(await service.run(TrackLoginWithId, { playerId: P }));
+    expect(expectData(await service.run(TrackLogoutWithId, { playerId: P, eventId: 'o' })).trackLogout).toBeNull();
+    expect(
+      expectData(await service.run(TrackHeartbeatWithId, { playerId: P, eventId: 'h' })).trackHeartbeat,
+    ).toBeNull();
     expect(await storedSession()).not.toBeNull();
   });
 });
 
 describe('stored events and the window', () => {
   it('an event keeps its id as "event_id"; one without an id keeps exactly the original fields', async () => {
-    ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'with:id-1.a_b' }));
-    ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'WARP' }));
+    expectData(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'with:id-1.a_b' }));
+    expectData(await service.run(TrackActivityWithId, { playerId: P, eventType: 'WARP' }));
     const [without, withId] = (await service.redis.lrange(`activity:events:${P}`, 0, -1)).map((raw) => JSON.parse(raw));
     expect(Object.keys(without).sort()).toEqual(['details', 'event_type', 'timestamp']);
     expect(withId).toMatchObject({ event_type: 'dock', event_id: 'with:id-1.a_b' });
-    const events = ok(await service.run(RecentEventIds, { playerId: P })).recentEvents;
+    const events = expectData(await service.run(RecentEventIds, { playerId: P })).recentEvents;
     expect(events).toEqual([
       { eventType: 'WARP', eventId: null },
       { eventType: 'DOCK', eventId: 'with:id-1.a_b' },
@@ -303,13 +315,13 @@ describe('stored events and the window', () => {
 
   it('an id is remembered for EVENT_ID_TTL_SECONDS (24 h), then applies again', async () => {
     const call = { playerId: P, eventType: 'DOCK', eventId: 'w' } as const;
-    ok(await service.run(TrackActivityWithId, call));
+    expectData(await service.run(TrackActivityWithId, call));
     expect(await service.redis.ttl(`activity:event_ids:${P}`)).toBe(86_400);
     expect(await service.redis.ttl(`activity:event_id_order:${P}`)).toBe(86_400);
     service.clock.advance(86_400_000 - 1_000);
-    expect(ok(await service.run(TrackActivityWithId, call)).trackActivity.duplicate).toBe(true);
+    expect(expectData(await service.run(TrackActivityWithId, call)).trackActivity.duplicate).toBe(true);
     service.clock.advance(2_000);
-    expect(ok(await service.run(TrackActivityWithId, call)).trackActivity.duplicate).toBe(false);
+    expect(expectData(await service.run(TrackActivityWithId, call)).trackActivity.duplicate).toBe(false);
     // The expired id was trimmed and remembered anew: one record, one entry in the order list.
     expect(await service.redis.hlen(`activity:event_ids:${P}`)).toBe(1);
     expect(await service.redis.lrange(`activity:event_id_order:${P}`, 0, -1)).toEqual(['w']);
@@ -317,9 +329,9 @@ describe('stored events and the window', () => {
 
   it('ids past the window are trimmed by the next call of the player', async () => {
     for (const eventId of ['a', 'b', 'c'])
-      ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }));
+      expectData(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }));
     service.clock.advance(86_401_000);
-    ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'd' }));
+    expectData(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'd' }));
     expect(await service.redis.hkeys(`activity:event_ids:${P}`)).toEqual(['d']);
     expect(await service.redis.lrange(`activity:event_id_order:${P}`, 0, -1)).toEqual(['d']);
   });
@@ -360,8 +372,8 @@ describe('bad event ids', () => {
   it('64 characters of the allowed set are fine', async () => {
     const eventId = 'Az09._:-'.repeat(8);
     expect(
-      ok(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId })).trackActivity.event
-        .eventId,
+      expectData(await service.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId })).trackActivity
+        .event.eventId,
     ).toBe(eventId);
   });
 });
@@ -377,15 +389,15 @@ describe('the cap per player (EVENT_ID_MAX_PER_PLAYER)', () => {
 
   it('keeps the newest ids, forgetting the oldest first', async () => {
     for (const eventId of ['a', 'b', 'c', 'd', 'e'])
-      ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }));
+      expectData(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId }));
     expect((await capped.redis.hkeys(`activity:event_ids:${P}`)).sort()).toEqual(['c', 'd', 'e']);
     expect(await capped.redis.lrange(`activity:event_id_order:${P}`, 0, -1)).toEqual(['c', 'd', 'e']);
     expect(
-      ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'e' })).trackActivity
+      expectData(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'e' })).trackActivity
         .duplicate,
     ).toBe(true);
     expect(
-      ok(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'a' })).trackActivity
+      expectData(await capped.run(TrackActivityWithId, { playerId: P, eventType: 'DOCK', eventId: 'a' })).trackActivity
         .duplicate,
     ).toBe(false);
   });

@@ -73,7 +73,9 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
   const { cluster, run } = await startService(env);
   const players = Array.from({ length: PLAYERS }, (_, index) => `failover-${index}`);
   for (const playerId of players) {
-    await expect.poll(async () => (await run(TrackLogin, { playerId })).errors, { timeout: 20_000 }).toBeUndefined();
+    await eventually(async () => expect((await run(TrackLogin, { playerId })).errors).toBeUndefined(), {
+      timeoutMs: 20_000,
+    });
   }
   const { master: victim, replica: heir } = await cluster.ownerOf(clusterMode.player(players[0]!).session);
   const onVictim = new Set<string>();
@@ -136,17 +138,14 @@ async function killMasterUnderLoad(env: Record<string, string>): Promise<Outcome
 
   let lost = 0;
   for (const playerId of players) {
-    let read = await run(PlayerSession, { playerId });
-    await expect
-      .poll(
-        async () => {
-          read = await run(PlayerSession, { playerId });
-          return read.errors;
-        },
-        { timeout: 20_000 },
-      )
-      .toBeUndefined();
-    const { data } = read;
+    const { data } = await eventually(
+      async () => {
+        const read = await run(PlayerSession, { playerId });
+        expect(read.errors).toBeUndefined();
+        return read;
+      },
+      { timeoutMs: 20_000 },
+    );
     // A call that failed may still have been applied (stored > acked); only a shortfall is a loss.
     lost += Math.max(0, acked.get(playerId)! - (data?.playerSession?.actionsCount ?? 0));
   }
@@ -197,7 +196,9 @@ describe('failover of a Redis Cluster master (3 masters + 3 replicas, ACL user)'
       REDIS_COMMAND_TIMEOUT_MS: '3000',
     });
     const playerId = 'stalled-replica';
-    await expect.poll(async () => (await run(TrackLogin, { playerId })).errors, { timeout: 20_000 }).toBeUndefined();
+    await eventually(async () => expect((await run(TrackLogin, { playerId })).errors).toBeUndefined(), {
+      timeoutMs: 20_000,
+    });
     const { replica } = await cluster.ownerOf(clusterMode.player(playerId).session);
     replica.pause();
     try {

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.ts';
 import { loadedLibraries } from './support/functions.ts';
-import { errorCodes, useTestService } from './support/harness.ts';
+import { errorCodes, expectData, useTestService } from './support/harness.ts';
 import {
   DailyStats,
   OnlineCountChanges,
@@ -109,12 +109,6 @@ async function expectUnavailable(name: string, call: Call): Promise<number> {
   return ms;
 }
 
-function expectOk<T>(result: ExecutionResult<T>): T {
-  expect(result.errors).toBeUndefined();
-  if (!result.data) throw new Error('no data');
-  return result.data;
-}
-
 /** `attempt` until it gives a value: `eventually` with this file's recovery budget and a message saying what failed to recover. */
 function poll<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = RECOVERY_MS): Promise<T> {
   return eventually(
@@ -164,7 +158,7 @@ const storedSession = async (playerId: string) =>
 
 describe('Redis killed', () => {
   it('answers every kind of call with a fast SERVICE_UNAVAILABLE that leaks nothing', async () => {
-    expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
+    expectData(await service.run(TrackLogin, { playerId: 'p-1' }));
     await service.redisServer.kill();
 
     const latencies: number[] = [];
@@ -217,7 +211,7 @@ describe('Redis killed', () => {
       eventType: 'TRADE_BUY',
       details: { total_value: 250.5 },
     });
-    expect(expectOk(trade).trackActivity.session).toMatchObject({
+    expect(expectData(trade).trackActivity.session).toMatchObject({
       actionsCount: 1,
       tradesCount: 1,
       tradeVolume: 250.5,
@@ -227,14 +221,14 @@ describe('Redis killed', () => {
       eventType: 'SECTOR_MOVE',
       details: { sector_id: 'S9' },
     });
-    expect(expectOk(move).trackActivity.session).toMatchObject({ actionsCount: 2, sectorsVisited: ['S9'] });
+    expect(expectData(move).trackActivity.session).toMatchObject({ actionsCount: 2, sectorsVisited: ['S9'] });
     const online = await firstPayload(service.run(OnlineCountChanges));
-    expect(expectOk(online)).toEqual({ onlinePlayerCount: 1 });
+    expect(expectData(online)).toEqual({ onlinePlayerCount: 1 });
 
     service.clock.set('2026-11-23T22:01:00.000Z');
-    const logout = expectOk(await service.run(TrackLogout, { playerId: 'p-2' })).trackLogout;
+    const logout = expectData(await service.run(TrackLogout, { playerId: 'p-2' })).trackLogout;
     expect(logout).toMatchObject({ durationSeconds: 60, actionsCount: 2, tradesCount: 1, tradeVolume: 250.5 });
-    const summary = expectOk(await service.run(PlayerSummary, { playerId: 'p-2' })).playerSummary;
+    const summary = expectData(await service.run(PlayerSummary, { playerId: 'p-2' })).playerSummary;
     expect(summary).toMatchObject({
       totalSessions: 1,
       totalPlaytimeSeconds: 60,
@@ -243,9 +237,9 @@ describe('Redis killed', () => {
       totalTradeVolume: 250.5,
       uniqueSectorsVisited: 1,
     });
-    const events = expectOk(await service.run(RecentEvents, { playerId: 'p-2' })).recentEvents;
+    const events = expectData(await service.run(RecentEvents, { playerId: 'p-2' })).recentEvents;
     expect(events.map((event) => event.eventType)).toEqual(['LOGOUT', 'SECTOR_MOVE', 'TRADE_BUY', 'LOGIN']);
-    expect(expectOk(await service.run(OnlinePlayers))).toEqual({
+    expect(expectData(await service.run(OnlinePlayers))).toEqual({
       onlinePlayerCount: 0,
       onlinePlayerIds: { playerIds: [], nextCursor: null },
     });
@@ -258,7 +252,7 @@ describe('Redis paused (too slow to answer)', () => {
   });
 
   it('fails the call at the command timeout, then serves again; the late call lands whole or not at all', async () => {
-    expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
+    expectData(await service.run(TrackLogin, { playerId: 'p-1' }));
     const sessionBefore = await storedSession('p-1');
     const eventsBefore = await service.redis.llen('activity:events:p-1');
 
@@ -275,7 +269,7 @@ describe('Redis paused (too slow to answer)', () => {
       }),
     );
     console.info(`CLIENT PAUSE: reads succeeded again ${pausedFor.toFixed(0)} ms later`);
-    expectOk(await service.run(TrackActivity, { playerId: 'p-1', eventType: 'DOCK' }));
+    expectData(await service.run(TrackActivity, { playerId: 'p-1', eventType: 'DOCK' }));
 
     // The timed-out script may still have run once Redis woke up, but never in part:
     // the counters and the event list moved together.
@@ -292,7 +286,7 @@ describe('Redis paused (too slow to answer)', () => {
   });
 
   it('does not pile up: a crowd of calls while Redis sleeps all fail at the timeout, then it serves', async () => {
-    expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
+    expectData(await service.run(TrackLogin, { playerId: 'p-1' }));
     const sleeper = new Redis(service.redisServer.url);
     try {
       // Every client, every command held for 2 s; the reply says the pause is in effect.
@@ -304,7 +298,7 @@ describe('Redis paused (too slow to answer)', () => {
       expect(ms).toBeLessThan(2_000);
       console.info(`DEBUG SLEEP: 50 concurrent calls all answered SERVICE_UNAVAILABLE within ${ms.toFixed(0)} ms`);
       await sleeper.call('CLIENT', 'UNPAUSE');
-      expectOk(await service.run(PlayerSession, { playerId: 'p-1' }));
+      expectData(await service.run(PlayerSession, { playerId: 'p-1' }));
     } finally {
       sleeper.disconnect();
     }
@@ -324,11 +318,11 @@ describe('nothing half-written', () => {
     // A Redis that keeps its data across the outage (SAVE, then load on start).
     await service.redisServer.restart(['--dir', dataDir]);
     await waitUntilServing();
-    expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
-    expectOk(
+    expectData(await service.run(TrackLogin, { playerId: 'p-1' }));
+    expectData(
       await service.run(TrackActivity, { playerId: 'p-1', eventType: 'TRADE_SELL', details: { total_value: 9.5 } }),
     );
-    expectOk(await service.run(TrackLogin, { playerId: 'p-2' }));
+    expectData(await service.run(TrackLogin, { playerId: 'p-2' }));
     await service.redis.save();
     const before = await dump();
 
@@ -347,7 +341,7 @@ describe('nothing half-written', () => {
   // Redis does not roll a script back when a command fails half-way; the
   // scripts check every key's type before their first write instead.
   it('a call that meets a key of the wrong type fails whole, with nothing written', async () => {
-    expectOk(await service.run(TrackLogin, { playerId: 'p-1' }));
+    expectData(await service.run(TrackLogin, { playerId: 'p-1' }));
     await service.redis.del('activity:events:p-1');
     await service.redis.sadd('activity:events:p-1', 'not-a-list'); // a foreign writer's key
     const before = await dump();

@@ -2,7 +2,7 @@ import { eventStream } from '../events.ts';
 import { trackActivitiesBody, trackActivityBody } from '../graphql.ts';
 import { HttpClient, rotation, runClosedLoop } from '../load.ts';
 import { processRssMiB } from '../machine.ts';
-import { round } from '../stats.ts';
+import { percentile, round } from '../stats.ts';
 import type { BenchContext, ScenarioResult } from '../types.ts';
 
 /** RSS growth below this many MiB per minute (after the first sample) counts as flat. */
@@ -46,7 +46,7 @@ export async function soak(ctx: BenchContext): Promise<ScenarioResult> {
         minute: round((performance.now() - started) / 60_000, 2),
         rssMiB: round(processRssMiB(ctx.server.pid), 1),
         eventsPerSecond: round(outcome.units / outcome.seconds, 0),
-        p99Ms: round(outcome.latenciesMs[Math.floor(outcome.latenciesMs.length * 0.99)] ?? Number.NaN, 1),
+        p99Ms: round(percentile(outcome.latenciesMs, 99), 1),
       });
       process.stdout.write(`${curve.at(-1)!.rssMiB} MiB… `);
     }

@@ -2,7 +2,7 @@ import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { mintToken, type TokenRequest } from '../../src/auth.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
@@ -171,3 +171,10 @@ async function startApp(
 /** The extensions.code of each error, in order. */
 export const errorCodes = (result: ExecutionResult<unknown>) =>
   (result.errors ?? []).map((error) => error.extensions?.['code']);
+
+/** The data of a result that must have succeeded (no errors). */
+export function expectData<T>(result: ExecutionResult<T>): T {
+  expect(result.errors).toBeUndefined();
+  if (!result.data) throw new Error('no data');
+  return result.data;
+}
