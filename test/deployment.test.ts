@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { freePort, LocalRedisServer, redisToolProblem } from '../src/redis-server.ts';
+import { eventually } from './support/eventually.ts';
 import { startTestService, TEST_JWT_SECRET, type TestService } from './support/harness.ts';
 import { MAIN_COMMAND, startMain } from './support/main-process.ts';
 
@@ -134,14 +135,16 @@ describe('the commands people and machines run', () => {
       npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const exited = once(npm, 'exit');
       try {
-        await expect.poll(() => output, { timeout: 30_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
+        await eventually(() => expect(output).toContain(`listening on http://127.0.0.1:${port}/graphql`), {
+          timeoutMs: 30_000,
+        });
         const service = descendants(npm.pid!).find((pid) => commandLine(pid).includes('dist/main.js'));
         expect(service, 'the node process under npm').toBeDefined();
         npm.kill(signal);
         await exited;
         expect(output).toContain(`${signal} received, shutting down`);
         expect(output).toContain('"msg":"stopped"');
-        await expect.poll(() => existsSync(`/proc/${service}`), { timeout: 5_000 }).toBe(false);
+        await eventually(() => expect(existsSync(`/proc/${service}`)).toBe(false));
       } finally {
         npm.kill('SIGKILL');
       }
@@ -170,7 +173,9 @@ describe('start-up output and the token CLI against the development server', () 
     const port = await freePort();
     const main = startMain({ PORT: String(port), REDIS_URL: redisServer.url, DEV_JWT_SECRET_FILE: secretFile });
     try {
-      await expect.poll(main.output, { timeout: 10_000 }).toContain(`listening on http://127.0.0.1:${port}/graphql`);
+      await eventually(() => expect(main.output()).toContain(`listening on http://127.0.0.1:${port}/graphql`), {
+        timeoutMs: 10_000,
+      });
       expect(main.output()).toMatch(/^admin:\n[\w-]+\.[\w-]+\.[\w-]+$/m);
       expect(main.output()).toMatch(/^service:\n[\w-]+\.[\w-]+\.[\w-]+$/m);
       expect(main.output()).toContain(`(data in Redis at ${redisServer.url})`);
@@ -276,7 +281,7 @@ describe('OPS_PORT and WebSocket keep-alive', () => {
         payload: { authorization: `Bearer ${await service.token({ role: 'admin' })}` },
       }),
     );
-    await expect.poll(() => pings, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    await eventually(() => expect(pings).toBeGreaterThanOrEqual(3));
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
   });
