@@ -7,18 +7,18 @@
 -- A.event_fp is the fingerprint of the call's payload (operation, event type,
 -- details), worked out in Node.
 
--- A stored record read back as the first call's {first_us, fingerprint,
--- reply}; nil when absent, unreadable or outside the window (not yet
--- trimmed: the id is new again).
+-- A stored record read back as the first call's {first_us, reply,
+-- fingerprint} (what repeated_reply takes); nil when absent, unreadable or
+-- outside the window (not yet trimmed: the id is new again).
 local function recalled_id(record)
   if not record then return nil end
   local first_us, fingerprint, reply = match(record, '^(%d+)|([^|]*)|(.*)$')
   if not first_us or A.now_us - tonumber(first_us) > A.event_id_ttl * 1000000 then return nil end
-  return {first_us, fingerprint, reply}
+  return {first_us, reply, fingerprint}
 end
 
 -- Looks the call's id up before anything is written. Returns nil when the id
--- is new (or has none), the first call's {first_us, reply} when this call
+-- is new (or has none), the first call's {first_us, reply, …} when this call
 -- repeats it with the same payload; fails the script (nothing written) when
 -- the id was used with another payload.
 local function remembered_call()
@@ -27,10 +27,10 @@ local function remembered_call()
   redis_call('LLEN', K.event_id_order)
   local first = recalled_id(redis_call('HGET', K.event_ids, A.event_id))
   if not first then return nil end
-  if first[2] ~= A.event_fp then
+  if first[3] ~= A.event_fp then
     return error({err = 'EVENTIDREUSED event id ' .. A.event_id .. ' was already used with another payload'})
   end
-  return {first[1], first[3]}
+  return first
 end
 
 -- Trims the oldest of the `count` ids in the order list past the window or
