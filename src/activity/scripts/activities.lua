@@ -18,7 +18,7 @@
 local players = json_decode(A.players)
 local events = json_decode(A.events)
 local replies = {}
-local timestamp_json = enc_str(A.now_ts)
+local timestamp_json = enc_plain(A.now_ts)
 local first_us = format('%d', A.now_us)
 
 -- A player's own failure (its keys or values), which fails its events only;
