@@ -15,16 +15,17 @@
 --   {'reused'}: the id was used with another payload, nothing written for it;
 --   {'failed', message}: a key of its player holds the wrong type (or a
 --   value could not be stored), nothing written for any of that player's events.
-local players = cjson.decode(A.players)
-local events = cjson.decode(A.events)
+local players = json_decode(A.players)
+local events = json_decode(A.events)
 local replies = {}
-local timestamp_json = enc_str(A.now_ts)
+local timestamp_json = enc_plain(A.now_ts)
+local first_us = format('%d', A.now_us)
 
 -- A player's own failure (its keys or values), which fails its events only;
 -- any other error fails the call.
 local function own_failure(err)
   local message = type(err) == 'table' and err.err or tostring(err)
-  if string.find(message, '^WRONGTYPE') or string.find(message, '^ERR activity:') then return message end
+  if find(message, '^WRONGTYPE') or find(message, '^ERR activity:') then return message end
   return error(err)
 end
 
@@ -48,7 +49,7 @@ end
 -- Reads one player's keys and works out every reply and value to write;
 -- writes nothing. The reads fail on a key of the wrong type.
 local function plan_player(keys, indexes)
-  local raw = checked(redis.pcall('GET', keys.session))
+  local raw = checked(redis_pcall('GET', keys.session))
   local ids = {}
   for i = 1, #indexes do
     local id = events[indexes[i]][7]
@@ -56,8 +57,8 @@ local function plan_player(keys, indexes)
   end
   local stored = {}
   if #ids > 0 then
-    checked(redis.pcall('LLEN', keys.event_id_order))
-    local records = checked(redis.pcall('HMGET', keys.event_ids, unpack(ids)))
+    checked(redis_pcall('LLEN', keys.event_id_order))
+    local records = checked(redis_pcall('HMGET', keys.event_ids, unpack(ids)))
     for i = 1, #ids do stored[ids[i]] = records[i] end
   end
   local session = read_session(raw)
@@ -73,10 +74,10 @@ local function plan_player(keys, indexes)
     local id, fingerprint = event[7], event[8]
     local first = nil
     if id ~= '' then first = seen[id] or recalled_id(stored[id]) end
-    if first and first[2] ~= fingerprint then
+    if first and first[3] ~= fingerprint then
       plan.replies[i] = {'reused'}
     elseif first then
-      plan.replies[i] = {'duplicate', first[1], first[3], '0'}
+      plan.replies[i] = repeated_reply(first, false)
     else
       local reply = ''
       if session then
@@ -92,8 +93,7 @@ local function plan_player(keys, indexes)
       end
       plan.pushed[#plan.pushed + 1] = encode_event_parts(event[2], timestamp_json, event[3], id ~= '' and id or nil)
       if id ~= '' then
-        local first_us = string.format('%d', A.now_us)
-        seen[id] = {first_us, fingerprint, reply}
+        seen[id] = {first_us, reply, fingerprint}
         plan.ids[#plan.ids + 1] = id
         plan.records[#plan.records + 1] = first_us .. '|' .. fingerprint .. '|' .. reply
         if stored[id] then plan.stale[#plan.stale + 1] = id end
@@ -114,10 +114,10 @@ end
 -- wrong type before anything is written (the others were read above).
 local function write_player(keys, plan)
   if #plan.pushed == 0 then return end
-  local length = checked(redis.pcall('LPUSH', keys.events, unpack(plan.pushed)))
-  if length > A.max_events then redis.call('LTRIM', keys.events, 0, A.max_events - 1) end
-  redis.call('EXPIRE', keys.events, A.events_ttl)
-  if plan.session then redis.call('SET', keys.session, plan.session, 'EX', A.session_ttl) end
+  local length = checked(redis_pcall('LPUSH', keys.events, unpack(plan.pushed)))
+  if length > A.max_events then redis_call('LTRIM', keys.events, 0, A.max_events - 1) end
+  redis_call('EXPIRE', keys.events, A.events_ttl)
+  if plan.session then redis_call('SET', keys.session, plan.session, 'EX', A.session_ttl) end
   if #plan.ids > 0 then remember_ids(keys.event_ids, keys.event_id_order, plan.ids, plan.records, plan.stale) end
 end
 

@@ -5,12 +5,11 @@
 -- (a retried login never folds the session it opened into a relogin).
 check_key_types()
 local first = remembered_call()
+local open = read_session(redis_call('GET', K.session))
 if first then
-  local open = read_session(redis_call('GET', K.session))
   local opened = decode_object(first[2]) or {}
   return repeated_reply(first, open ~= nil and open.login_at == opened.login_at)
 end
-local open = read_session(redis_call('GET', K.session))
 if open then
   local end_us, end_ts, end_date = parse_ts(open.last_activity_at)
   complete_session(open, end_us, end_ts, end_date, 'relogin', true)

@@ -20,19 +20,19 @@ local NUMBER_ARGS = {
 -- ones the hot path uses are kept in these locals, bound at the first call
 -- (while a library loads, none of them is there yet); the rest of the
 -- libraries and scripts name the locals, not the globals.
-local type, tonumber, tostring, next, pairs, ipairs, pcall, error, setmetatable
+local type, tonumber, tostring, next, pairs, ipairs, pcall, error, setmetatable, unpack
 local byte, find, sub, format, match, floor, abs, max, concat
-local json_encode, json_decode, json_null, redis_call
+local json_encode, json_decode, json_null, redis_call, redis_pcall
 
 local function bind_globals()
   local G = _G
-  type, tonumber, tostring, next, pairs, ipairs, pcall, error, setmetatable =
-    G.type, G.tonumber, G.tostring, G.next, G.pairs, G.ipairs, G.pcall, G.error, G.setmetatable
+  type, tonumber, tostring, next, pairs, ipairs, pcall, error, setmetatable, unpack =
+    G.type, G.tonumber, G.tostring, G.next, G.pairs, G.ipairs, G.pcall, G.error, G.setmetatable, G.unpack
   local string, math = G.string, G.math
   byte, find, sub, format, match = string.byte, string.find, string.sub, string.format, string.match
   floor, abs, max, concat = math.floor, math.abs, math.max, G.table.concat
   json_encode, json_decode, json_null = G.cjson.encode, G.cjson.decode, G.cjson.null
-  redis_call = G.redis.call
+  redis_call, redis_pcall = G.redis.call, G.redis.pcall
 end
 
 -- The call under way. The library's helpers share these; every function

@@ -238,56 +238,45 @@ local function enc_plain_str_array(list)
   return '["' .. concat(list, '","') .. '"]'
 end
 
+-- The session and event encoders, written out by hand (the same bytes
+-- enc_object makes): the hot path's encoders, without a table per field.
+-- A caller that encodes one session many times (activities.lua) encodes
+-- the parts that change seldom once and calls the *_parts versions.
+
+-- A session's fields before the counters, and after the sectors.
 -- last_seen_at (written by heartbeats only; the original ignores it) is
 -- kept when present, so a session that never had a heartbeat keeps exactly
--- the original's fields. Written out by hand (the same bytes enc_object
--- makes): the hot path's encoder, without a table per field.
-local function encode_session(s)
-  local json = '{"player_id":' .. enc_str(s.player_id)
-    .. ',"login_at":' .. enc_plain(s.login_at)
-    .. ',"last_activity_at":' .. enc_plain(s.last_activity_at)
-    .. ',"actions_count":' .. enc_num(s.actions_count)
-    .. ',"trades_count":' .. enc_num(s.trades_count)
-    .. ',"trade_volume":' .. enc_num(s.trade_volume)
-    .. ',"combat_events":' .. enc_num(s.combat_events)
-    .. ',"sectors_visited":' .. enc_plain_str_array(s.sectors_visited)
-  if s.last_seen_at then return json .. ',"last_seen_at":' .. enc_plain(s.last_seen_at) .. '}' end
-  return json .. '}'
-end
-
--- event_id (the caller's, optional) is written only when given, so an event
--- without one keeps exactly the original's fields.
-local function encode_event(event_type, timestamp, details_json, event_id)
-  local json = '{"event_type":' .. enc_plain(event_type) .. ',"timestamp":' .. enc_plain(timestamp)
-    .. ',"details":' .. details_json
-  if event_id then return json .. ',"event_id":' .. enc_str(event_id) .. '}' end
-  return json .. '}'
-end
-
--- For a caller that encodes one session many times (activities.lua): the
--- bytes of encode_session and encode_event from parts encoded once.
-
--- encode_session's fields before the counters, and after the sectors.
+-- the original's fields.
 local function session_head(s)
-  return '{"player_id":' .. enc_str(s.player_id) .. ',"login_at":' .. enc_str(s.login_at)
-    .. ',"last_activity_at":' .. enc_str(s.last_activity_at)
+  return '{"player_id":' .. enc_str(s.player_id) .. ',"login_at":' .. enc_plain(s.login_at)
+    .. ',"last_activity_at":' .. enc_plain(s.last_activity_at)
 end
 
 local function session_tail(s)
-  if s.last_seen_at then return ',"last_seen_at":' .. enc_str(s.last_seen_at) .. '}' end
+  if s.last_seen_at then return ',"last_seen_at":' .. enc_plain(s.last_seen_at) .. '}' end
   return '}'
 end
 
--- encode_session(s), given session_head(s), session_tail(s) and enc_str_array(s.sectors_visited).
+-- encode_session(s), given session_head(s), session_tail(s) and enc_plain_str_array(s.sectors_visited).
 local function encode_session_parts(head, s, sectors_json, tail)
   return head .. ',"actions_count":' .. enc_num(s.actions_count) .. ',"trades_count":' .. enc_num(s.trades_count)
     .. ',"trade_volume":' .. enc_num(s.trade_volume) .. ',"combat_events":' .. enc_num(s.combat_events)
     .. ',"sectors_visited":' .. sectors_json .. tail
 end
 
--- encode_event(event_type, timestamp, details_json, event_id), given enc_str(timestamp).
+local function encode_session(s)
+  return encode_session_parts(session_head(s), s, enc_plain_str_array(s.sectors_visited), session_tail(s))
+end
+
+-- event_id (the caller's, optional) is written only when given, so an event
+-- without one keeps exactly the original's fields.
+-- encode_event(event_type, timestamp, details_json, event_id), given enc_plain(timestamp).
 local function encode_event_parts(event_type, timestamp_json, details_json, event_id)
-  local head = '{"event_type":' .. enc_str(event_type) .. ',"timestamp":' .. timestamp_json .. ',"details":' .. details_json
+  local head = '{"event_type":' .. enc_plain(event_type) .. ',"timestamp":' .. timestamp_json .. ',"details":' .. details_json
   if event_id then return head .. ',"event_id":' .. enc_str(event_id) .. '}' end
   return head .. '}'
+end
+
+local function encode_event(event_type, timestamp, details_json, event_id)
+  return encode_event_parts(event_type, enc_plain(timestamp), details_json, event_id)
 end

@@ -1,7 +1,14 @@
 -- The online set, its version, and the message the count channel carries.
 
-local function count_message(online_key, version)
-  return '{"count":' .. redis_call('SCARD', online_key) .. ',"version":' .. version .. '}'
+local function count_message(count, version)
+  return '{"count":' .. count .. ',"version":' .. version .. '}'
+end
+
+-- The count with its current version, read together (no change, no bump).
+-- Keys: online, online_version.
+local function current_count_message()
+  local version = tonumber(redis_call('GET', K.online_version)) or 0
+  return count_message(redis_call('SCARD', K.online), version)
 end
 
 -- Adds ('add') or removes ('remove') a player. Every change of the set bumps
@@ -11,9 +18,9 @@ end
 local function change_online(online_key, version_key, channel, change, player_id)
   local changed = redis_call(change == 'add' and 'SADD' or 'SREM', online_key, player_id)
   if changed == 1 then
-    local message = count_message(online_key, redis_call('INCR', version_key))
-    redis_call('PUBLISH', channel, message)
+    local version = redis_call('INCR', version_key)
     local after = redis_call('SCARD', online_key)
+    redis_call('PUBLISH', channel, count_message(after, version))
     global_online_changed(change == 'add' and after - 1 or after + 1, after)
   end
   return changed
