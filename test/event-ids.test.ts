@@ -405,7 +405,7 @@ describe('the cap per player (EVENT_ID_MAX_PER_PLAYER)', () => {
   it('a batch keeps the newest ids too (trackActivities)', async () => {
     await capped.reset();
     const events = ['a', 'b', 'c', 'd', 'e'].map((eventId) => ({ playerId: P, eventType: 'DOCK', eventId }) as const);
-    const replies = ok(await capped.run(TrackActivitiesWithIds, { events })).trackActivities;
+    const replies = expectData(await capped.run(TrackActivitiesWithIds, { events })).trackActivities;
     expect(replies.map((item) => item?.duplicate)).toEqual([false, false, false, false, false]);
     expect((await capped.redis.hkeys(`activity:event_ids:${P}`)).sort()).toEqual(['c', 'd', 'e']);
     expect(await capped.redis.lrange(`activity:event_id_order:${P}`, 0, -1)).toEqual(['c', 'd', 'e']);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.ts';
 import { errorCodes, useTestService } from './support/harness.ts';
 import { TrackLogin } from './support/operations.ts';
-import { type Outcome, openSocket } from './support/transports.ts';
+import { type Outcome, openSocket, subscribeOverSse } from './support/transports.ts';
 
 /**
  * Issue 9.9: subscriptions end when their token expires; caps on
@@ -17,37 +17,7 @@ const service = useTestService({
 
 const SUBSCRIPTION = { query: 'subscription { onlinePlayerCount }' };
 
-/** An SSE subscription that records every result until the server completes it. */
-function sseSubscription(token: string) {
-  const abort = new AbortController();
-  const results: Outcome[] = [];
-  const ended = (async () => {
-    const response = await fetch(service.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-      body: JSON.stringify(SUBSCRIPTION),
-      signal: abort.signal,
-    });
-    let buffered = '';
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        const events = buffered.split('\n\n');
-        buffered = events.pop() ?? '';
-        for (const event of events) {
-          const data = event.split('\n').find((line) => line.startsWith('data:'));
-          if (event.includes('event: next') && data) results.push(JSON.parse(data.slice(5)) as Outcome);
-          if (event.includes('event: complete')) return 'complete';
-        }
-      }
-      return 'closed';
-    } catch {
-      return 'aborted';
-    }
-  })();
-  return { results, ended, stop: () => abort.abort() };
-}
+const sseSubscription = (token: string) => subscribeOverSse(service.url, token, SUBSCRIPTION);
 
 describe('a subscription ends with UNAUTHENTICATED when its token expires', () => {
   it('over graphql-ws, the socket staying open', async () => {

@@ -5,6 +5,7 @@ import { freePort, LocalRedisServer } from '../src/redis-server.ts';
 import { eventually } from './support/eventually.ts';
 import { TEST_JWT_SECRET } from './support/harness.ts';
 import { startMain } from './support/main-process.ts';
+import { subscribeOverSse } from './support/transports.ts';
 
 /** Three API processes behind an imaginary load balancer, on one Redis. */
 
@@ -87,27 +88,15 @@ describe('three API instances on one Redis', () => {
 
   it('let a subscriber on one instance see every change made through the others', async () => {
     const subscriber = instances[2]!;
-    const response = await fetch(subscriber.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization },
-      body: JSON.stringify({ query: 'subscription { onlinePlayerCount }' }),
+    const feed = subscribeOverSse(subscriber.url, authorization.slice('Bearer '.length), {
+      query: 'subscription { onlinePlayerCount }',
     });
-    const values: number[] = [];
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    const reading = (async () => {
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        for (const match of buffer.matchAll(/^data: (.+)$/gm)) {
-          const count = (JSON.parse(match[1]!) as { data?: { onlinePlayerCount: number } }).data?.onlinePlayerCount;
-          if (count !== undefined) values.push(count);
-        }
-        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-      }
-    })();
-    await eventually(() => expect(values.length).toBeGreaterThan(0), { timeoutMs: 5_000 });
+    const values = () =>
+      feed.results.flatMap((result) => {
+        const count = (result.data as { onlinePlayerCount?: number } | null | undefined)?.onlinePlayerCount;
+        return count === undefined ? [] : [count];
+      });
+    await eventually(() => expect(values().length).toBeGreaterThan(0), { timeoutMs: 5_000 });
 
     const players = Array.from({ length: 60 }, (_, n) => `mi-${n}`);
     await Promise.all(players.map((p, n) => graphql(instances[n % 2]!, LOGIN, { p })));
@@ -115,8 +104,8 @@ describe('three API instances on one Redis', () => {
 
     const truth = await redis.scard('activity:online_players');
     expect(truth).toBe(41); // 40 left of the burst, plus `shared`
-    await eventually(() => expect(values.at(-1)).toBe(truth), { timeoutMs: 5_000 });
-    await reader.cancel();
-    await reading.catch(() => {});
+    await eventually(() => expect(values().at(-1)).toBe(truth), { timeoutMs: 5_000 });
+    feed.stop();
+    await feed.ended;
   });
 });

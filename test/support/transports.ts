@@ -69,6 +69,38 @@ async function overSse(url: string, token: string | null, payload: Payload): Pro
   }
 }
 
+/** An SSE subscription that records every result until the server completes it, or `stop()` aborts it. */
+export function subscribeOverSse(url: string, token: string | null, payload: Payload) {
+  const abort = new AbortController();
+  const results: Outcome[] = [];
+  const ended = (async () => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...auth(token) },
+      body: JSON.stringify(payload),
+      signal: abort.signal,
+    });
+    let buffered = '';
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        const events = buffered.split('\n\n');
+        buffered = events.pop() ?? '';
+        for (const event of events) {
+          const data = event.split('\n').find((line) => line.startsWith('data:'));
+          if (event.includes('event: next') && data) results.push(JSON.parse(data.slice(5)) as Outcome);
+          if (event.includes('event: complete')) return 'complete';
+        }
+      }
+      return 'closed';
+    } catch {
+      return 'aborted';
+    }
+  })();
+  return { results, ended, stop: () => abort.abort() };
+}
+
 /** One graphql-ws connection, for several operations on the same socket. */
 export interface Socket {
   client: Client;

@@ -4,6 +4,6 @@
 -- Keys: online (for the slot only). Arguments: notes, a JSON array of
 -- date, field, amount triples (strings); the global_* ones are constants.
 -- Returns how many were noted.
-local notes = cjson.decode(A.notes)
+local notes = json_decode(A.notes)
 apply_global_notes(notes)
 return #notes / 3
