@@ -120,6 +120,34 @@ describe('subscription caps', () => {
   });
 });
 
+describe('Content-Length', () => {
+  it('anything but one plain integer is refused with 400 and never reaches GraphQL (request smuggling)', async () => {
+    const { port } = new URL(service.url);
+    const body = '{"query":"{ __typename }"}';
+    const statusFor = (contentLength: string) =>
+      new Promise<string>((resolve) => {
+        let received = '';
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(
+            `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\nConnection: close\r\n\r\n${body}`,
+          ),
+        );
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('close', () => resolve(received.split('\r\n')[0] ?? ''));
+        socket.on('error', () => {});
+      });
+    expect(await statusFor(String(body.length))).toBe('HTTP/1.1 200 OK');
+    for (const invalid of [
+      `+${body.length}`,
+      `${body.length}, ${body.length}`,
+      `0x${body.length.toString(16)}`,
+      '-1',
+    ]) {
+      expect(await statusFor(invalid), invalid).toBe('HTTP/1.1 400 Bad Request');
+    }
+  });
+});
+
 describe('REQUEST_TIMEOUT_MS=1000', () => {
   it('a body that stops arriving gets 408 and the connection is closed', async () => {
     const { port } = new URL(service.url);

@@ -17,7 +17,8 @@ export function useRequestBodyLimit(maxBytes: number): Plugin {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
       const contentLength = request.headers.get('content-length');
       if (contentLength !== null) {
-        // One non-negative integer only: no lists, signs or blanks (request smuggling).
+        // One non-negative integer only: no lists, signs or blanks (request smuggling). Over node:http the
+        // parser refuses those first (400); this covers requests that reach Yoga another way (yoga.fetch).
         if (!/^\d+$/.test(contentLength)) throw invalidContentLength();
         if (Number(contentLength) > maxBytes) throw tooLarge();
         return;
