@@ -39,12 +39,20 @@ export interface FunctionLibrary {
 
 const HASH_PLACEHOLDER = '@VERSION@';
 
-// Full-line comments and blank lines are left out of what is loaded.
-const readLua = (path: string) =>
-  readFileSync(new URL(`../scripts/${path}.lua`, import.meta.url), 'utf8')
-    .split('\n')
-    .filter((line) => !/^\s*--/.test(line) && line.trim() !== '')
-    .join('\n');
+// Full-line comments and blank lines are left out of what is loaded. Read
+// once per file: the library is rebuilt as each script is defined.
+const luaText = new Map<string, string>();
+const readLua = (path: string) => {
+  let text = luaText.get(path);
+  if (text === undefined) {
+    text = readFileSync(new URL(`../scripts/${path}.lua`, import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*--/.test(line) && line.trim() !== '')
+      .join('\n');
+    luaText.set(path, text);
+  }
+  return text;
+};
 
 export function buildFunctionLibrary(definitions: readonly FunctionDefinition[]): FunctionLibrary {
   const used = new Set(definitions.flatMap((definition) => definition.libraries));
